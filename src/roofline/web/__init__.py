@@ -1,0 +1,1 @@
+"""The Roofline site: a Django project (settings, URLs, ASGI) and its feature apps."""

@@ -1,0 +1,1 @@
+"""Members: GitHub identity through django-allauth, and profiles."""

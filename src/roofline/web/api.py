@@ -1,0 +1,13 @@
+"""The JSON API (django-ninja): one router per feature, schema at /api/openapi.json, docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+import roofline
+from roofline.web.jobs.api import router as jobs_router
+
+api = NinjaAPI(
+    title="Roofline API",
+    version=roofline.__version__,
+    description="Every tool's engine behind one JSON API; the same request JSON works in the CLI and the pages.",
+)
+api.add_router("/jobs/", jobs_router)

@@ -1,0 +1,22 @@
+"""Template context every page gets: the site's name, version, navigation and sign-in state."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+import roofline
+
+NAVIGATION = (
+    ("Articles", "/articles/"),
+    ("Discussions", "/discussions/"),
+    ("Chat", "/chat/"),
+    ("Tools", "/tools/"),
+)
+
+
+def site(request: HttpRequest) -> dict:
+    return {
+        "roofline_version": roofline.__version__,
+        "navigation": NAVIGATION,
+        "github_sign_in_configured": bool(settings.SOCIALACCOUNT_PROVIDERS["github"]["APPS"]),
+        "local_accounts": settings.ROOFLINE_LOCAL_ACCOUNTS,
+    }

@@ -1,0 +1,28 @@
+"""Fixtures shared by every test: members, signed-in clients with CSRF checks on."""
+
+import pytest
+from django.test import Client
+
+
+@pytest.fixture
+def member(django_user_model):
+    return django_user_model.objects.create_user(username="ada", password="correct horse battery")
+
+
+@pytest.fixture
+def other_member(django_user_model):
+    return django_user_model.objects.create_user(username="grace", password="correct horse battery")
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    """A signed-in client that, like a browser, must send the CSRF token on every unsafe request."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    return client
+
+
+def csrf_token_of(client: Client) -> str:
+    """Fetch a page to get the CSRF cookie set, and return the token a form or fetch() would send."""
+    client.get("/accounts/login/")
+    return client.cookies["csrftoken"].value

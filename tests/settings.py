@@ -1,0 +1,37 @@
+"""Test settings: hermetic (a temporary ROOFLINE_HOME, no outside services, GitHub answered by a local stand-in)
+and fast (MD5 hashing, plain static storage). The database is a file so a worker process can share it."""
+
+import os
+import socket
+import tempfile
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+TEST_HOME = tempfile.mkdtemp(prefix="roofline-test-")
+for name in ("DATABASE_URL", "REDIS_URL", "ROOFLINE_JOB_QUEUE", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"):
+    os.environ.pop(name, None)
+os.environ.update(
+    {
+        "ROOFLINE_HOME": TEST_HOME,
+        "ROOFLINE_LOCAL_ACCOUNTS": "1",
+        "GITHUB_CLIENT_ID": "test-client-id",
+        "GITHUB_CLIENT_SECRET": "test-client-secret",
+        "ROOFLINE_GITHUB_URL": f"http://127.0.0.1:{_free_port()}",
+    }
+)
+
+from roofline.web.settings import *  # noqa: E402,F403
+from roofline.web.settings import DATABASES, STORAGES  # noqa: E402
+
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASES["default"]["TEST"] = {"NAME": os.path.join(TEST_HOME, "test.sqlite3")}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+ROOFLINE_JOB_HEARTBEAT_SECONDS = 0.5
+ROOFLINE_JOB_STALE_SECONDS = 5.0
+ROOFLINE_JOB_POLL_SECONDS = 0.1
