@@ -23,6 +23,10 @@ def member_client(member) -> Client:
 
 
 def csrf_token_of(client: Client) -> str:
-    """Fetch a page to get the CSRF cookie set, and return the token a form or fetch() would send."""
-    client.get("/accounts/login/")
-    return client.cookies["csrftoken"].value
+    """Fetch a page with a form (sign-out when signed in, sign-in otherwise) to get the CSRF cookie set, and
+    return the token a form or fetch() would send."""
+    for page in ("/", "/accounts/login/"):
+        client.get(page)
+        if "csrftoken" in client.cookies:
+            return client.cookies["csrftoken"].value
+    raise AssertionError("no page set a CSRF cookie")

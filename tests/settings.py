@@ -31,6 +31,8 @@ from roofline.web.settings import DATABASES, STORAGES  # noqa: E402
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["TEST"] = {"NAME": os.path.join(TEST_HOME, "test.sqlite3")}
+WHITENOISE_USE_FINDERS = True  # serve static files from the source tree: tests never run collectstatic
+WHITENOISE_AUTOREFRESH = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 ROOFLINE_JOB_HEARTBEAT_SECONDS = 0.5
 ROOFLINE_JOB_STALE_SECONDS = 5.0

@@ -115,16 +115,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Real time: in-process channel layer by default, Redis when REDIS_URL is set.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "roofline"},
-        }
+def channel_layers_for(redis_url: str) -> dict:
+    """CHANNEL_LAYERS for a Redis URL ('' for the in-process layer)."""
+    if not redis_url:
+        return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # channels_redis blocks up to 5 s per read; redis-py >= 8 would time the socket out sooner by default.
+    host = {"address": redis_url, "socket_timeout": 15}
+    return {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host], "prefix": "roofline"}}
     }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CHANNEL_LAYERS = channel_layers_for(REDIS_URL)
 
 # Jobs: django-tasks with a database queue run by `roofline worker`; RQ on Redis when ROOFLINE_JOB_QUEUE=rq.
 ROOFLINE_JOB_QUEUE = os.environ.get("ROOFLINE_JOB_QUEUE", "database")

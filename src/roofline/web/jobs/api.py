@@ -1,8 +1,9 @@
 """Jobs in the JSON API: submit, read, list, and read events after a sequence number."""
 
+from datetime import datetime
 from uuid import UUID
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from pydantic import ValidationError
@@ -21,6 +22,32 @@ class JobSubmission(Schema):
     request: dict = {}
 
 
+class JobOut(Schema):
+    id: UUID
+    kind: str
+    request: dict
+    status: str
+    progress: float
+    message: str
+    result: dict | None
+    error: str
+    owner: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_seconds: float | None
+    last_seq: int
+
+
+class JobEventOut(Schema):
+    type: str
+    seq: int
+    status: str
+    progress: float
+    message: str
+    at: datetime
+
+
 def _readable(request, job_id: UUID) -> Job:
     job = visible_job(job_id, request.user)
     if job is None:
@@ -30,7 +57,7 @@ def _readable(request, job_id: UUID) -> Job:
     return job
 
 
-@router.post("/", response={201: dict})
+@router.post("/", response={201: JobOut})
 def create_job(request, submission: JobSubmission):
     """Queue a job of `kind` with its tool's `request`; progress streams at /ws/jobs/{id}/."""
     try:
@@ -40,23 +67,23 @@ def create_job(request, submission: JobSubmission):
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'request'}: {e['msg']}" for e in error.errors())
         raise HttpError(422, f"Invalid request for {submission.kind}: {problems}") from None
-    return 201, job.to_dict()
+    return Status(201, job.to_dict())
 
 
-@router.get("/", response=list[dict])
+@router.get("/", response=list[JobOut])
 def list_jobs(request, limit: int = 50):
     """Your most recent jobs, newest first."""
     jobs = Job.objects.filter(owner=request.user).select_related("owner")[: max(1, min(limit, 200))]
     return [job.to_dict() for job in jobs]
 
 
-@router.get("/{job_id}", response=dict)
+@router.get("/{job_id}", response=JobOut)
 def read_job(request, job_id: UUID):
     """One job: status, progress, result or error. A job whose worker died is failed here with the reason."""
     return _readable(request, job_id).to_dict()
 
 
-@router.get("/{job_id}/events", response=list[dict])
+@router.get("/{job_id}/events", response=list[JobEventOut])
 def read_job_events(request, job_id: UUID, after: int = 0):
     """The job's progress events numbered above `after`, in order."""
     return events_after(_readable(request, job_id).pk, after)
