@@ -76,7 +76,9 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    burst: bool = typer.Option(False, "--burst", help="Run the jobs already queued, then exit."),
+) -> None:
     """Run jobs from the queue (the database queue by default, RQ when ROOFLINE_JOB_QUEUE=rq)."""
     _setup_django()
     from django.conf import settings
@@ -86,9 +88,9 @@ def worker() -> None:
 
     start_worker_housekeeping()
     if settings.ROOFLINE_JOB_QUEUE == "rq":
-        call_command("rqworker", "default")
+        call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=burst)
     else:
-        call_command("db_worker", interval=0.5, startup_delay=False)
+        call_command("db_worker", interval=0 if burst else 0.5, batch=burst, startup_delay=False)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -114,6 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 # Real time: in-process channel layer by default, Redis when REDIS_URL is set.
 def channel_layers_for(redis_url: str) -> dict:
     """CHANNEL_LAYERS for a Redis URL ('' for the in-process layer)."""
@@ -122,7 +123,10 @@ def channel_layers_for(redis_url: str) -> dict:
     # channels_redis blocks up to 5 s per read; redis-py >= 8 would time the socket out sooner by default.
     host = {"address": redis_url, "socket_timeout": 15}
     return {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host], "prefix": "roofline"}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [host], "prefix": "roofline"},
+        }
     }
 
 

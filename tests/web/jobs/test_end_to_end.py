@@ -99,7 +99,9 @@ async def socket_refused(path: str, headers) -> bool:
     return not connected
 
 
-def test_a_job_submitted_through_the_api_streams_progress_in_order_then_its_result(channel_layer, worker, member_client):
+def test_a_job_submitted_through_the_api_streams_progress_in_order_then_its_result(
+    channel_layer, worker, member_client
+):
     job_id = submit(member_client, {"steps": 5, "delay_seconds": 0.1})
 
     started = time.monotonic()

@@ -18,17 +18,22 @@ logger = logging.getLogger(__name__)
 PARENT_PID_ENV = "ROOFLINE_WORKER_PARENT_PID"
 
 
+def _fail_orphans_logged() -> None:
+    """fail_orphaned_jobs() for a background thread: errors are logged, never fatal, and the connection closed."""
+    try:
+        failed = fail_orphaned_jobs()
+        if failed:
+            logger.warning("failed %d job(s) whose worker had died", failed)
+    except Exception:
+        logger.exception("checking for orphaned jobs failed")
+    finally:
+        connection.close()
+
+
 def _housekeeping_loop(parent_pid: int | None) -> None:
     interval = max(settings.ROOFLINE_JOB_STALE_SECONDS / 2, 1.0)
     while True:
-        try:
-            failed = fail_orphaned_jobs()
-            if failed:
-                logger.warning("failed %d job(s) whose worker had died", failed)
-        except Exception:
-            logger.exception("checking for orphaned jobs failed")
-        finally:
-            connection.close()
+        _fail_orphans_logged()
         if parent_pid is not None and os.getppid() != parent_pid:
             logger.warning("the server that started this worker is gone; stopping after the current job")
             os.kill(os.getpid(), signal.SIGTERM)
@@ -68,10 +73,7 @@ class WorkerSupervisor:
             if self.stopping.is_set():
                 return
             logger.error("job worker exited with status %s; failing its jobs and restarting it", code)
-            try:
-                fail_orphaned_jobs()
-            finally:
-                connection.close()
+            _fail_orphans_logged()
             self.stopping.wait(self.restart_delay_seconds)
 
     def stop(self, timeout_seconds: float = 10.0) -> None:

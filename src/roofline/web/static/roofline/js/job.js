@@ -12,11 +12,15 @@
   var error = document.getElementById("job-error");
   var result = document.getElementById("job-result");
 
+  // Shows what `state` carries: a progress event or the API's job has every field, the closing `finished`
+  // message only status, result and error (progress and message stay as the last event left them).
   function show(state) {
-    bar.value = state.progress;
-    status.textContent = state.status;
-    status.className = "badge status-" + state.status;
-    message.textContent = state.message || "";
+    if (typeof state.progress === "number") bar.value = state.progress;
+    if (state.status) {
+      status.textContent = state.status;
+      status.className = "badge status-" + state.status;
+    }
+    if ("message" in state) message.textContent = state.message || "";
     if (state.error) { error.textContent = state.error; error.hidden = false; }
     if (state.result) { result.textContent = JSON.stringify(state.result, null, 2); result.hidden = false; }
   }

@@ -1,0 +1,44 @@
+"""The pages a visitor reaches: the home page carries the landing page's content; unbuilt parts say so."""
+
+import pytest
+from django.test import Client
+
+from roofline.web.tools.catalog import TOOLS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_carries_the_tagline_community_cards_and_six_tools():
+    page = Client().get("/").text
+    assert (
+        "An open community for learning, writing, and tinkering on the infrastructure behind modern AI — "
+        "inference engines, training systems, ml stacks, and everything in between." in page
+    )
+    assert "Searchable, attributed, permanent." in page and "Open Discussions →" in page
+    assert "whether MoE is overrated." in page and "Join the chat →" in page
+    for tool in TOOLS:
+        assert f'href="/tools/{tool.slug}/"' in page and tool.tagline in page
+    assert len(TOOLS) == 6
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda tool: tool.slug)
+def test_an_unbuilt_tool_says_coming_soon_and_computes_nothing(tool):
+    response = Client().get(f"/tools/{tool.slug}/")
+    assert response.status_code == 200
+    assert "Coming soon" in response.text and tool.command in response.text
+
+
+def test_an_unknown_tool_is_a_404():
+    assert Client().get("/tools/teleporter/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/articles/", "/discussions/", "/chat/"])
+def test_sections_not_yet_open_say_so(path):
+    response = Client().get(path)
+    assert response.status_code == 200 and "not open yet" in response.text
+
+
+def test_the_api_publishes_its_openapi_schema():
+    schema = Client().get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "Roofline API"
+    assert "/api/jobs/" in schema["paths"] and "/api/jobs/{job_id}" in schema["paths"]
