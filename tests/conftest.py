@@ -1,7 +1,18 @@
 """Fixtures shared by every test: members, signed-in clients with CSRF checks on."""
 
+import os
+
 import pytest
 from django.test import Client
+
+SCALE_OUT_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+
+
+def roofline_env(home, **extra: str) -> dict[str, str]:
+    """The environment for a `roofline` process of its own: real settings, data in `home`, nothing inherited
+    from the test run's configuration except what `extra` sets."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ROOFLINE_") and k not in SCALE_OUT_VARIABLES}
+    return {**inherited, "DJANGO_SETTINGS_MODULE": "roofline.web.settings", "ROOFLINE_HOME": str(home), **extra}
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The `roofline` command: version, help, and `serve` starting the site with a supervised job worker."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -10,12 +9,9 @@ import httpx
 import psutil
 import pytest
 
+from tests.conftest import roofline_env
+
 ROOFLINE = [sys.executable, "-m", "roofline"]
-
-
-def roofline_env(home) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROOFLINE_") and k not in {"DATABASE_URL", "REDIS_URL"}}
-    return {**env, "ROOFLINE_HOME": str(home), "DJANGO_SETTINGS_MODULE": "roofline.web.settings"}
 
 
 def free_port() -> int:

@@ -1,7 +1,6 @@
 """The scale-out path on real engines: the site migrates and runs jobs on PostgreSQL, and jobs run on RQ/Redis.
 Each test skips, saying why, where its engine is not running."""
 
-import os
 import subprocess
 import sys
 import uuid
@@ -9,6 +8,8 @@ import uuid
 import psycopg
 import pytest
 import redis
+
+from tests.conftest import roofline_env
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -26,11 +27,6 @@ from roofline.web.jobs.models import Job
 job = Job.objects.get(pk=sys.argv[1])
 print(job.status, job.last_seq, job.result["steps"] if job.result else None)
 """
-
-
-def roofline_env(home, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROOFLINE_") and k not in {"DATABASE_URL", "REDIS_URL"}}
-    return {**env, "DJANGO_SETTINGS_MODULE": "roofline.web.settings", "ROOFLINE_HOME": str(home), **extra}
 
 
 def run(args: list[str], env: dict) -> str:

@@ -1,12 +1,13 @@
 """Settings come from the environment: a kept secret key, DEBUG off, SQLite in WAL mode, the scale-out engines."""
 
 import json
-import os
 import stat
 import subprocess
 import sys
 
 import pytest
+
+from tests.conftest import roofline_env
 
 PROBE = """
 import json, django
@@ -27,10 +28,7 @@ print(json.dumps(out))
 
 def load_settings(home, **env) -> dict:
     """The settings a fresh process gets from this environment (settings are read once, at start)."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
-    clean.update({"DJANGO_SETTINGS_MODULE": "roofline.web.settings", "ROOFLINE_HOME": str(home), **env})
-    for name in [k for k in clean if k.startswith("ROOFLINE_") and k != "ROOFLINE_HOME" and k not in env]:
-        del clean[name]
+    clean = roofline_env(home, **env)
     done = subprocess.run([sys.executable, "-c", PROBE], env=clean, capture_output=True, text=True, timeout=60)
     if done.returncode:
         return {"error": done.stderr.strip().splitlines()[-1]}
