@@ -46,7 +46,9 @@ def run_worker(job_id) -> threading.Thread:
     return thread
 
 
-def test_a_job_page_follows_its_job_live_to_the_result(page, live_url, sign_in, django_user_model, monkeypatch):
+def test_a_job_page_follows_its_job_live_to_the_result(
+    page, live_url, sign_in, django_user_model, monkeypatch, console_errors
+):
     # With the default in-process channel layer the worker is another process whose announcements reach no one:
     # the page's socket learns of new events by reading the database. The stand-in worker here shares this
     # process, so its announcements are dropped to keep it as separate as a real one (and to keep its thread off
@@ -108,3 +110,4 @@ def test_a_job_page_follows_its_job_live_to_the_result(page, live_url, sign_in, 
     assert shown == Job.objects.get(pk=job.pk).result
     assert shown["worker_pid"] == os.getpid() and shown["steps"] == 5
     expect(page.locator("#job-error")).to_be_hidden()
+    assert console_errors == []

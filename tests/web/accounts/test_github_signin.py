@@ -85,7 +85,7 @@ def github(monkeypatch):
             return self._json(404, {"message": "Not Found"})
 
     server = ThreadingHTTPServer(("127.0.0.1", urlsplit(GITHUB_URL).port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield state
@@ -123,9 +123,7 @@ def assert_nobody_signed_in(browser: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_starting_github_sign_in_sends_the_browser_to_github_with_our_client_id_callback_and_a_state(
-    github, browser
-):
+def test_starting_github_sign_in_sends_the_browser_to_github_with_our_client_id_callback_and_a_state(github, browser):
     query = start_github_sign_in(browser)
 
     assert query["client_id"] == "test-client-id"
@@ -216,8 +214,11 @@ def test_denied_consent_ends_on_a_page_saying_github_did_not_grant_access(github
 
     response = browser.get(
         CALLBACK_PATH,
-        {"error": "access_denied", "error_description": "The user has denied your application access.",
-         "state": query["state"]},
+        {
+            "error": "access_denied",
+            "error_description": "The user has denied your application access.",
+            "state": query["state"],
+        },
         follow=True,
     )
 
