@@ -28,10 +28,6 @@ def test_an_unbuilt_tool_says_coming_soon_and_computes_nothing(tool):
     assert "Coming soon" in response.text and tool.command in response.text
 
 
-def test_an_unknown_tool_is_a_404():
-    assert Client().get("/tools/teleporter/").status_code == 404
-
-
 @pytest.mark.parametrize("path", ["/articles/", "/discussions/", "/chat/"])
 def test_sections_not_yet_open_say_so(path):
     response = Client().get(path)
@@ -42,3 +38,9 @@ def test_the_api_publishes_its_openapi_schema():
     schema = Client().get("/api/openapi.json").json()
     assert schema["info"]["title"] == "Roofline API"
     assert "/api/jobs/" in schema["paths"] and "/api/jobs/{job_id}" in schema["paths"]
+
+
+def test_a_missing_page_is_the_sites_own_404_with_navigation():
+    response = Client().get("/tools/teleporter/")
+    assert response.status_code == 404
+    assert "Not found" in response.text and 'aria-label="Main"' in response.text
