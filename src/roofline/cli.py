@@ -38,8 +38,8 @@ def main(
 
 
 @app.command()
-def setup() -> None:
-    """Prepare the site: apply database migrations and collect static files. Safe to run again."""
+def setup(demo: bool = typer.Option(True, help="Load the demo articles into a site that has none.")) -> None:
+    """Prepare the site: apply migrations, collect static files, load demo content. Safe to run again."""
     _setup_django()
     from django.core.management import call_command
 
@@ -47,6 +47,8 @@ def setup() -> None:
         call_command("migrate", interactive=False, verbosity=0)
     with console.status("Collecting static files"):
         call_command("collectstatic", interactive=False, verbosity=0)
+    if demo:
+        call_command("load_demo_content")
     from django.conf import settings
 
     console.print(f"[green]Ready.[/] Data in {settings.ROOFLINE_HOME}")

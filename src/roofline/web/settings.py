@@ -23,6 +23,8 @@ def env_list(name: str, default: str) -> list[str]:
 BASE_DIR = Path(__file__).resolve().parent
 ROOFLINE_HOME = Path(os.environ.get("ROOFLINE_HOME", "var")).resolve()
 ROOFLINE_HOME.mkdir(parents=True, exist_ok=True)
+# Demo content (Markdown with front matter) loaded into an empty site by `roofline setup`.
+ROOFLINE_CONTENT_DIR = Path(os.environ.get("ROOFLINE_CONTENT_DIR", BASE_DIR.parents[2] / "content"))
 
 
 def load_secret_key(home: Path) -> str:
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "roofline.web.accounts",
+    "roofline.web.search",
+    "roofline.web.articles",
     "roofline.web.jobs",
     "roofline.web.tools",
     "roofline.web.home",

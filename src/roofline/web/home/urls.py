@@ -4,7 +4,6 @@ from roofline.web.home import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("articles/", views.coming_soon, {"section": "Articles"}, name="articles"),
     path("discussions/", views.coming_soon, {"section": "Discussions"}, name="discussions"),
     path("chat/", views.coming_soon, {"section": "Chat"}, name="chat"),
 ]

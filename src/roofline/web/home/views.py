@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from roofline.web.articles.models import Article
 from roofline.web.tools.catalog import TOOLS
 
 TAGLINE = (
@@ -28,8 +29,21 @@ COMMUNITY = (
 )
 
 
+LATEST = 6
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/home.html", {"tagline": TAGLINE, "community": COMMUNITY, "tools": TOOLS})
+    published = Article.objects.published().select_related("author")
+    featured = published.filter(featured=True).first()
+    latest = published.exclude(pk=featured.pk) if featured else published
+    context = {
+        "tagline": TAGLINE,
+        "community": COMMUNITY,
+        "tools": TOOLS,
+        "featured": featured,
+        "latest": latest[:LATEST],
+    }
+    return render(request, "home/home.html", context)
 
 
 def coming_soon(request: HttpRequest, section: str) -> HttpResponse:

@@ -1,0 +1,61 @@
+"""The search interface every section uses: index a document, remove it, search (ranked, highlighted)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from roofline.web.search.engines import current_engine, marked_to_html
+from roofline.web.search.models import SearchDocument
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    object_id: str
+    url: str
+    title_html: str  # escaped, query words in <mark>
+    snippet_html: str  # escaped, query words in <mark>
+    score: float
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    total: int
+
+
+def index_document(
+    kind: str, object_id, *, title: str, summary: str, body: str, url: str, published_at: datetime | None
+) -> None:
+    """Add or replace the searchable text of one thing."""
+    SearchDocument.objects.update_or_create(
+        kind=kind,
+        object_id=str(object_id),
+        defaults={"title": title, "summary": summary, "body": body, "url": url, "published_at": published_at},
+    )
+
+
+def remove_document(kind: str, object_id) -> None:
+    SearchDocument.objects.filter(kind=kind, object_id=str(object_id)).delete()
+
+
+def search(query: str, *, kinds: list[str] | None = None, limit: int = 20, offset: int = 0) -> SearchResults:
+    """Documents matching every word of `query`, most relevant first."""
+    query = query.strip()[:200]
+    rows, total = current_engine().search(query, kinds, limit, offset)
+    documents = SearchDocument.objects.in_bulk([row[0] for row in rows])
+    hits = [
+        SearchHit(
+            kind=documents[doc_id].kind,
+            object_id=documents[doc_id].object_id,
+            url=documents[doc_id].url,
+            title_html=marked_to_html(title),
+            snippet_html=marked_to_html(snippet),
+            score=float(score),
+            published_at=documents[doc_id].published_at,
+        )
+        for doc_id, score, title, snippet in rows
+        if doc_id in documents
+    ]
+    return SearchResults(query=query, hits=hits, total=total)
