@@ -69,6 +69,12 @@ def test_only_published_articles_are_searchable(member):
     assert search("PagedAttention").total == 0
 
 
+def test_a_deleted_article_leaves_search(member):
+    article = publish_article(draft(member, body="PagedAttention"))
+    article.delete()
+    assert search("PagedAttention").total == 0
+
+
 def test_publishing_keeps_the_first_publication_time(member):
     article = publish_article(draft(member))
     first = article.published_at

@@ -124,9 +124,3 @@ def restore_revision(article: Article, revision: ArticleRevision, editor) -> Art
         article=article, editor=editor, title=revision.title, summary=revision.summary, body=revision.body,
         tags=parse_tags(revision.tags), note=f"Restored revision {revision.number}",
     )  # fmt: skip
-
-
-@transaction.atomic
-def delete_article(article: Article) -> None:
-    remove_document(SEARCH_KIND, article.pk)
-    article.delete()
