@@ -36,5 +36,6 @@ def sanitize_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,  # rel is set by the renderer: nofollow ugc noopener on links to other sites
         filter_style_properties=ALLOWED_STYLE_PROPERTIES,
+        tag_attribute_values={"input": {"type": {"checkbox"}}},  # only task-list checkboxes
         strip_comments=True,
     )
