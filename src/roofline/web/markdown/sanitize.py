@@ -16,7 +16,7 @@ ATTRIBUTES = {
     "a": {"href", "title", "rel", "id"},
     "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "img": {"src", "alt", "title"},
-    "input": {"type", "checked", "disabled"},
+    "input": {"checked", "disabled"},  # and type, by value below
     "li": {"id"},
     "pre": {"data-lang"},
     "td": {"style"}, "th": {"style"},
