@@ -50,6 +50,11 @@ def test_a_title_change_moves_the_slug_and_remembers_the_old_one(member):
     assert other.slug == "old-title-2"  # an old slug is never handed to another article
 
 
+@pytest.mark.parametrize("title", ["New", "Drafts", "Search", "Preview", "Feed", "Tags"])
+def test_a_title_that_names_a_page_under_articles_gets_another_slug(member, title):
+    assert draft(member, title=title).slug == f"{title.lower()}-2"
+
+
 def test_changing_the_title_back_reclaims_the_old_slug(member):
     article = draft(member, title="First")
     save_article(article=article, editor=member, title="Second", summary="d", body="b", tags=[])

@@ -31,6 +31,18 @@ def test_the_atom_feed_lists_published_articles(articles):
     assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/articles/")
 
 
+def test_an_entry_keeps_its_id_when_the_title_changes(articles, member):
+    kernels, _ = articles
+    before = {e.find(f"{ATOM}title").text: e.find(f"{ATOM}id").text for e in _entries()}
+    save_article(article=kernels, editor=member, title="On kernels, revised", summary="K.", body="b", tags=[])
+    after = {e.find(f"{ATOM}title").text: e.find(f"{ATOM}id").text for e in _entries()}
+    assert after["On kernels, revised"] == before["On kernels"] == f"tag:roofline,2026:article/{kernels.pk}"
+
+
+def _entries():
+    return ET.fromstring(Client().get("/articles/feed/atom/").content).findall(f"{ATOM}entry")
+
+
 def test_the_rss_feed_is_rss_2(articles):
     channel = ET.fromstring(Client().get("/articles/feed/rss/").content).find("channel")
     assert sorted(item.find("title").text for item in channel.findall("item")) == ["On kernels", "On serving"]

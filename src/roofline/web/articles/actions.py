@@ -11,6 +11,8 @@ from roofline.web.search.api import index_document, remove_document
 
 MAX_TAGS = 8
 SEARCH_KIND = "article"
+# Paths under /articles/ that are pages, not articles: an article never takes one of these as its slug.
+RESERVED_SLUGS = {"new", "drafts", "search", "preview", "feed", "tags"}
 
 
 def parse_tags(text: str) -> list[str]:
@@ -34,7 +36,7 @@ def _slug_taken(slug: str, article: Article | None) -> bool:
 def unique_slug(title: str, article: Article | None = None) -> str:
     base = slugify(title)[:180] or "article"
     slug, n = base, 2
-    while _slug_taken(slug, article):
+    while slug in RESERVED_SLUGS or _slug_taken(slug, article):
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -20,6 +20,12 @@ class LatestArticlesFeed(Feed):
     def items(self):
         return Article.objects.published().select_related("author")[:ITEMS]
 
+    item_guid_is_permalink = False
+
+    def item_guid(self, item: Article) -> str:
+        """A stable id: the URL changes with the title, the entry must not look new."""
+        return f"tag:roofline,2026:article/{item.pk}"
+
     def item_title(self, item: Article) -> str:
         return item.title
 

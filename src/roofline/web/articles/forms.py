@@ -11,6 +11,7 @@ class ArticleForm(forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 24, "class": "editor"}),
         max_length=200_000,
+        strip=False,  # leading indentation (an indented code block) and trailing newlines are the writer's
         help_text="Markdown: tables, footnotes, task lists, fenced code, $math$ and $$display math$$, "
         "```roofline:<tool> blocks holding a tool's request JSON.",
     )

@@ -14,6 +14,8 @@
     button.disabled = true;
     fetch(form.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (r) {
+        // A signed-out member's request is redirected to the sign-in page: say so, not "invalid JSON".
+        if (r.redirected) throw new Error("The preview needs you signed in: sign in again, then press Preview.");
         if (!r.ok) throw new Error("The preview failed (HTTP " + r.status + ").");
         return r.json();
       })
@@ -28,7 +30,11 @@
         errors.hidden = result.errors.length === 0;
         if (window.rooflineRenderMath) window.rooflineRenderMath();
       })
-      .catch(function (e) { pane.textContent = e.message; })
+      .catch(function (e) {
+        pane.textContent = e.message;
+        errors.innerHTML = ""; // the last preview's embed errors no longer describe what the pane shows
+        errors.hidden = true;
+      })
       .finally(function () { button.disabled = false; });
   });
 })();
