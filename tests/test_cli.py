@@ -20,7 +20,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(condition, timeout_seconds: float = 30.0, what: str = "condition"):
+def wait_for(condition, timeout_seconds: float = 60.0, what: str = "condition"):
     deadline = time.monotonic() + timeout_seconds
     while time.monotonic() < deadline:
         value = condition()

@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 
 import roofline
+from roofline.commands.throughput import throughput
 
 app = typer.Typer(
     name="roofline",
@@ -102,6 +103,9 @@ def manage(ctx: typer.Context) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["roofline manage", *ctx.args])
+
+
+app.command(name="throughput")(throughput)
 
 
 if __name__ == "__main__":

@@ -33,23 +33,24 @@ def _read(path, label: str) -> dict:
     return config
 
 
-def load_config(model: str) -> tuple[dict, str]:
+def load_config(model: str, allow_local_files: bool = True) -> tuple[dict, str]:
     """The config dict for `model` (a path to config.json or its directory, a shipped model id, or a Hub id)
-    and a label saying where it came from."""
-    path = Path(model).expanduser()
-    if path.is_dir():
-        path = path / "config.json"
-        if not path.is_file():
-            raise ModelSpecError(f"{path.parent} has no config.json")
-    if path.is_file():
-        return _read(path, str(path)), str(path)
+    and a label saying where it came from. Servers pass allow_local_files=False: then the file system is never
+    looked at, only shipped configs and the Hub."""
+    if allow_local_files:
+        path = Path(model).expanduser()
+        if path.is_dir():
+            path = path / "config.json"
+            if not path.is_file():
+                raise ModelSpecError(f"{path.parent} has no config.json")
+        if path.is_file():
+            return _read(path, str(path)), str(path)
     shipped = _shipped_file(model)
     if shipped is not None:
         return _read(shipped, f"shipped config of {model}"), f"shipped config of {model}"
-    if model.count("/") != 1 or model.startswith((".", "/")):
-        raise ModelSpecError(
-            f"{model!r} is not a file, a directory with a config.json, a shipped model or a Hub id (owner/name)"
-        )
+    if model.count("/") != 1 or model.startswith((".", "/", "~")):
+        what = "a file, a directory with a config.json, " if allow_local_files else ""
+        raise ModelSpecError(f"{model!r} is not {what}a shipped model or a Hub id (owner/name)")
     return _read(_download(model), f"{model}/config.json"), f"Hugging Face Hub: {model}"
 
 

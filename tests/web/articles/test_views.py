@@ -71,7 +71,7 @@ def test_a_member_writes_previews_saves_and_publishes(member):
     client = signed_in(member)
     preview = post(client, "/articles/preview/", {"body": "Hi $x$\n\n```roofline:nope\n{}\n```"}).json()
     assert '<span class="math inline">x</span>' in preview["html"] and preview["has_math"]
-    assert preview["errors"] == ["roofline:nope: unknown tool block; known blocks: none yet"]
+    assert preview["errors"] == ["roofline:nope: unknown tool block; known blocks: roofline:throughput"]
 
     data = {"title": "Fresh idea", "summary": "The dek.", "body": "Body.", "tags": "kernels", "action": "save"}
     response = post(client, "/articles/new/", data)

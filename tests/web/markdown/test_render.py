@@ -84,7 +84,10 @@ def test_a_registered_embed_renders_its_result_with_a_link_to_reproduce_it(squar
         ('```roofline:square\n{"n": "many"}\n```', "roofline:square: n: Input should be a valid integer"),
         ("```roofline:square\n{not json\n```", "roofline:square: the request is not valid JSON"),
         ("```roofline:square\n[1, 2]\n```", "roofline:square: the block must hold one JSON object"),
-        ("```roofline:warp-drive\n{}\n```", "roofline:warp-drive: unknown tool block; known blocks: roofline:square"),
+        (
+            "```roofline:warp-drive\n{}\n```",
+            "roofline:warp-drive: unknown tool block; known blocks: roofline:square, roofline:throughput",
+        ),
     ],
 )
 def test_a_bad_embed_renders_a_visible_error_box_never_a_crash(square_embed, block, message):

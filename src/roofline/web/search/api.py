@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from roofline.web.search.engines import current_engine, marked_to_html
+from roofline.web.search.engines import RESERVED, current_engine, marked_to_html
 from roofline.web.search.models import SearchDocument
 
 
@@ -29,6 +29,7 @@ def index_document(
     kind: str, object_id, *, title: str, summary: str, body: str, url: str, published_at: datetime | None
 ) -> None:
     """Add or replace the searchable text of one thing."""
+    title, summary, body = (text.translate(RESERVED) for text in (title, summary, body))
     SearchDocument.objects.update_or_create(
         kind=kind,
         object_id=str(object_id),

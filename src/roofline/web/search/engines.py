@@ -2,7 +2,11 @@
 
 Each returns (document id, score, highlighted title, snippet) rows, best first. Highlights come back from the
 database wrapped in private-use marker characters, then are HTML-escaped and turned into <mark> here, so no
-indexed text ever reaches a page unescaped.
+indexed text ever reaches a page unescaped (api.index_document keeps those characters out of indexed text).
+
+Both engines read a query the same way: its words (runs of letters, digits, underscores), every one required,
+the last also as a prefix (search as you type). Nothing else in the query is syntax: quotes, operators, column
+filters and parentheses are just separators, so no query can fail to parse.
 """
 
 import re
@@ -11,6 +15,7 @@ from html import escape
 from django.db import connection
 
 MARK_START, MARK_END = "\ue000", "\ue001"
+RESERVED = str.maketrans("", "", "\ue000\ue001\ue002\ue003")  # the markers and stand-ins below; never indexed
 TERM = re.compile(r"\w+", re.UNICODE)
 
 
@@ -61,31 +66,63 @@ class SqliteFts5:
 
 
 class PostgresFullText:
-    """ts_rank_cd over the weighted tsvector (title A, summary B, body C); websearch syntax for the query."""
+    """ts_rank_cd over the weighted tsvector (title A, summary B, body C); English stemming and stop words."""
 
-    HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1"
+    # The whole title, highlighted (fragment options would trim its short first and last words); a body fragment.
+    TITLE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
+    SNIPPET = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1"
+    # ts_headline's parser drops anything that looks like an XML tag or entity ("<int>", "&amp;") from what it
+    # returns; hide "<" and "&" from it behind private-use stand-ins and put them back afterwards.
+    HIDDEN = {"<": "\ue002", "&": "\ue003"}
+
+    @staticmethod
+    def tsquery(query: str) -> str | None:
+        """A to_tsquery expression: every word (quoted, so never syntax), the last as a prefix."""
+        terms = TERM.findall(query)
+        if not terms:
+            return None
+        quoted = [f"'{term}'" for term in terms]  # \w+ holds no quote, backslash or operator
+        quoted[-1] += ":*"
+        return " & ".join(quoted)
+
+    @classmethod
+    def _hide(cls, column: str) -> str:
+        for char, stand_in in cls.HIDDEN.items():
+            column = f"replace({column}, '{char}', '{stand_in}')"
+        return column
+
+    @classmethod
+    def _unhide(cls, text: str) -> str:
+        for char, stand_in in cls.HIDDEN.items():
+            text = text.replace(stand_in, char)
+        return text
 
     def search(self, query: str, kinds, limit: int, offset: int) -> tuple[list[tuple], int]:
-        if not TERM.search(query):
+        tsquery = self.tsquery(query)
+        if tsquery is None:
             return [], 0
         kinds_sql, kinds_params = _kinds_clause(kinds, "d.kind")
         # Only fixed SQL and %s placeholders are interpolated below; every value travels as a parameter.
-        where = f"FROM search_searchdocument d WHERE d.search_vector @@ websearch_to_tsquery('english', %s){kinds_sql}"
+        where = f"FROM search_searchdocument d WHERE d.search_vector @@ to_tsquery('english', %s){kinds_sql}"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {where}", [query, *kinds_params])
+            cursor.execute(f"SELECT count(*) {where}", [tsquery, *kinds_params])
             total = cursor.fetchone()[0]
             cursor.execute(
                 f"""SELECT top.id, top.score,
-                           ts_headline('english', top.title, q, 'HighlightAll=true, ' || %s),
-                           ts_headline('english', top.body, q, %s)
+                           ts_headline('english', {self._hide("top.title")}, q, %s),
+                           ts_headline('english', {self._hide("top.body")}, q, %s)
                     FROM (SELECT d.id, d.title, d.body,
-                                 ts_rank_cd(d.search_vector, websearch_to_tsquery('english', %s)) AS score
+                                 ts_rank_cd(d.search_vector, to_tsquery('english', %s)) AS score
                           {where} ORDER BY score DESC, d.id LIMIT %s OFFSET %s) AS top,
-                         websearch_to_tsquery('english', %s) AS q
+                         to_tsquery('english', %s) AS q
                     ORDER BY top.score DESC, top.id""",  # noqa: S608
-                [self.HEADLINE, self.HEADLINE, query, query, *kinds_params, limit, offset, query],
+                [self.TITLE, self.SNIPPET, tsquery, tsquery, *kinds_params, limit, offset, tsquery],
             )
-            return cursor.fetchall(), total
+            rows = [
+                (doc_id, score, self._unhide(title), self._unhide(snippet))
+                for doc_id, score, title, snippet in cursor.fetchall()
+            ]
+            return rows, total
 
 
 def current_engine() -> SqliteFts5 | PostgresFullText:

@@ -26,6 +26,7 @@ TOOLS: tuple[Tool, ...] = (
         "Estimate tokens/sec for any model, precision, batch size, and GPU combination — memory-bound "
         "roofline only, no kernel-quality wishful thinking.",
         "roofline throughput",
+        available=True,
     ),
     Tool(
         "vram",

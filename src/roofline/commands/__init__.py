@@ -1,0 +1,1 @@
+"""One module per tool command of the `roofline` CLI; each is a thin layer over its engine."""
