@@ -48,3 +48,18 @@ def test_servers_never_read_local_files(tmp_path):
 def test_a_model_that_does_not_fit_says_so_explicitly():
     result = estimate_throughput(ThroughputRequest(model="meta-llama/Llama-3.1-405B", gpu="l4")).to_dict()
     assert result["memory"]["fits"] is False and result["memory"]["max_batch"] == 0
+
+
+def test_a_custom_accelerator_file_is_used_by_the_cli_path_but_never_by_servers(tmp_path):
+    import json
+    from importlib import resources
+
+    catalog = json.loads((resources.files("roofline.hardware") / "catalog.json").read_text())
+    h100 = next(entry for entry in catalog["accelerators"] if entry["id"] == "h100-sxm")  # valid as a custom file
+    entry = {**h100, "id": "my-h100", "name": "My H100", "aliases": []}
+    path = tmp_path / "my-h100.json"
+    path.write_text(json.dumps(entry))
+    result = estimate_throughput(ThroughputRequest(model="meta-llama/Llama-3.1-8B", gpu=str(path))).to_dict()
+    assert result["accelerator"]["name"] == "My H100"
+    with pytest.raises(UnknownAccelerator):
+        estimate_throughput(ThroughputRequest(model="meta-llama/Llama-3.1-8B", gpu=str(path)), allow_local_files=False)

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from roofline.hardware import Accelerator, get_accelerator
+from roofline.hardware import Accelerator, get_accelerator, load_accelerator_file
 from roofline.modelspec import ModelSpec, load_config, model_spec
 from roofline.modelspec.parse import ModelSpecError
 from roofline.throughput.precision import kv_bytes_per_element, weight_format
@@ -85,7 +85,10 @@ def resolve(request: ThroughputRequest, allow_local_files: bool = True) -> Setup
             spec = model_spec(config, name=request.model)
     except ModelSpecError as error:
         raise ThroughputError(str(error)) from None
-    accelerator = get_accelerator(request.gpu)
+    if request.gpu.endswith(".json") and allow_local_files:  # a custom accelerator file (CLI)
+        accelerator = load_accelerator_file(request.gpu)
+    else:
+        accelerator = get_accelerator(request.gpu)
     fmt = weight_format(request.weights)
     efficiency = request.efficiency or 1.0
     peak = accelerator.peak_flops(fmt.compute_dtype) * efficiency

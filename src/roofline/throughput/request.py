@@ -15,7 +15,9 @@ class ThroughputRequest(BaseModel):
         None, description="A shipped model id (e.g. meta-llama/Llama-3.1-8B), a Hub id, or (CLI only) a path."
     )
     config: dict | None = Field(None, description="A Hugging Face config.json, pasted, instead of `model`.")
-    gpu: str = Field("h100-sxm", description="Accelerator id or alias from the catalog.")
+    gpu: str = Field(
+        "h100-sxm", description="Accelerator id or alias from the catalog, or (CLI only) a custom accelerator .json."
+    )
     gpus: int = Field(1, ge=1, le=1024, description="GPUs in one tensor-parallel group.")
     weights: WeightName = Field("bf16", description="Storage format of the linear layers' weights.")
     kv_dtype: KvName = Field("bf16", description="Storage format of the KV cache.")
