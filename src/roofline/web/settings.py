@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "roofline.web.accounts",
     "roofline.web.search",
     "roofline.web.articles",
+    "roofline.web.discussions",
     "roofline.web.jobs",
     "roofline.web.tools",
     "roofline.web.home",
@@ -212,6 +213,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Discussions: posting limits per member, and the tighter ones for new members (Discourse's trust level 0).
+ROOFLINE_DISCUSSION_LIMITS = {
+    "posts_per_window": int(os.environ.get("ROOFLINE_POSTS_PER_MINUTE", "6")),
+    "window_seconds": 60,
+    "new_member_days": 2,
+    "new_member_posts": 3,
+    "new_member_posts_per_day": int(os.environ.get("ROOFLINE_NEW_MEMBER_POSTS_PER_DAY", "20")),
+    "new_member_links": 2,
+    "new_member_mentions": 2,
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -8,6 +8,7 @@ from roofline.web.api import api
 urlpatterns = [
     path("", include("roofline.web.home.urls")),
     path("articles/", include("roofline.web.articles.urls")),
+    path("discussions/", include("roofline.web.discussions.urls")),
     path("tools/", include("roofline.web.tools.urls")),
     path("jobs/", include("roofline.web.jobs.urls")),
     path("members/", include("roofline.web.accounts.urls")),

@@ -16,7 +16,18 @@ class Identity:
 
 def identity_of(user) -> Identity:
     account = SocialAccount.objects.filter(user=user, provider="github").first()
-    data = account.extra_data if account else {}
+    return _identity(user, account.extra_data if account else {})
+
+
+def identities_of(users) -> dict[int, Identity]:
+    """Identities of many members in one query, keyed by user id (for pages that list many authors)."""
+    users = {user.pk: user for user in users if user is not None}
+    accounts = SocialAccount.objects.filter(user_id__in=users, provider="github")
+    data = {account.user_id: account.extra_data for account in accounts}
+    return {pk: _identity(user, data.get(pk, {})) for pk, user in users.items()}
+
+
+def _identity(user, data: dict) -> Identity:
     login = data.get("login")
     return Identity(
         username=user.get_username(),

@@ -14,7 +14,12 @@ NAVIGATION = (
 
 
 def site(request: HttpRequest) -> dict:
+    from roofline.web.discussions.models import Notification
+
+    user = request.user
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count() if user.is_authenticated else 0
     return {
+        "unread_notifications": unread,
         "roofline_version": roofline.__version__,
         "navigation": NAVIGATION,
         "github_sign_in_configured": bool(settings.SOCIALACCOUNT_PROVIDERS["github"]["APPS"]),

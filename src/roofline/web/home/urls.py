@@ -4,6 +4,5 @@ from roofline.web.home import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("discussions/", views.coming_soon, {"section": "Discussions"}, name="discussions"),
     path("chat/", views.coming_soon, {"section": "Chat"}, name="chat"),
 ]

@@ -25,26 +25,56 @@ class SearchResults:
     total: int
 
 
+def facet_tokens(facets: dict[str, str | list[str]]) -> list[str]:
+    """{"label": ["bug", "cuda"], "answered": "yes"} -> ["label:bug", "label:cuda", "answered:yes"]."""
+    tokens = []
+    for name, values in facets.items():
+        for value in [values] if isinstance(values, str) else values:
+            if value:
+                tokens.append(f"{name}:{str(value).lower().replace(' ', '-')}")
+    return tokens
+
+
 def index_document(
-    kind: str, object_id, *, title: str, summary: str, body: str, url: str, published_at: datetime | None
+    kind: str,
+    object_id,
+    *,
+    title: str,
+    summary: str,
+    body: str,
+    url: str,
+    published_at: datetime | None,
+    facets: dict[str, str | list[str]] | None = None,
 ) -> None:
-    """Add or replace the searchable text of one thing."""
+    """Add or replace the searchable text of one thing, with the facets searches can filter on."""
     title, summary, body = (text.translate(RESERVED) for text in (title, summary, body))
+    tokens = facet_tokens(facets or {})
     SearchDocument.objects.update_or_create(
         kind=kind,
         object_id=str(object_id),
-        defaults={"title": title, "summary": summary, "body": body, "url": url, "published_at": published_at},
-    )
+        defaults={
+            "title": title, "summary": summary, "body": body, "url": url, "published_at": published_at,
+            "facets": f" {' '.join(tokens)} " if tokens else "",
+        },
+    )  # fmt: skip
 
 
 def remove_document(kind: str, object_id) -> None:
     SearchDocument.objects.filter(kind=kind, object_id=str(object_id)).delete()
 
 
-def search(query: str, *, kinds: list[str] | None = None, limit: int = 20, offset: int = 0) -> SearchResults:
-    """Documents matching every word of `query`, most relevant first."""
+def search(
+    query: str,
+    *,
+    kinds: list[str] | None = None,
+    facets: dict[str, str] | None = None,
+    recent: bool = False,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """Documents matching every word of `query` (and every facet), most relevant first, or newest first."""
     query = query.strip()[:200]
-    rows, total = current_engine().search(query, kinds, limit, offset)
+    rows, total = current_engine().search(query, kinds, facet_tokens(facets or {}), recent, limit, offset)
     documents = SearchDocument.objects.in_bulk([row[0] for row in rows])
     hits = [
         SearchHit(

@@ -24,10 +24,19 @@ def marked_to_html(text: str) -> str:
     return escape(text or "").replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
-def _kinds_clause(kinds: list[str] | None, column: str) -> tuple[str, list]:
-    if not kinds:
-        return "", []
-    return f" AND {column} IN ({', '.join(['%s'] * len(kinds))})", list(kinds)
+def _filters_clause(kinds: list[str] | None, facets: list[str]) -> tuple[str, list]:
+    """SQL narrowing to `kinds` and to documents carrying every facet token ("category:qa")."""
+    sql, params = "", []
+    if kinds:
+        sql += f" AND d.kind IN ({', '.join(['%s'] * len(kinds))})"
+        params += list(kinds)
+    for facet in facets:
+        sql += " AND d.facets LIKE %s"
+        params.append(f"% {facet} %")
+    return sql, params
+
+
+ORDER_RECENT = "d.published_at DESC, d.id DESC"
 
 
 class SqliteFts5:
@@ -42,14 +51,15 @@ class SqliteFts5:
         quoted[-1] += "*"
         return " ".join(quoted)
 
-    def search(self, query: str, kinds, limit: int, offset: int) -> tuple[list[tuple], int]:
+    def search(self, query: str, kinds, facets, recent: bool, limit: int, offset: int) -> tuple[list[tuple], int]:
         match = self.match_expression(query)
         if match is None:
             return [], 0
-        kinds_sql, kinds_params = _kinds_clause(kinds, "d.kind")
+        kinds_sql, kinds_params = _filters_clause(kinds, facets)
+        order = ORDER_RECENT if recent else "bm25(search_fts, 10.0, 4.0, 1.0)"
         # Only fixed SQL and %s placeholders are interpolated below; every value travels as a parameter.
         base = (
-            "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+            "FROM search_fts CROSS JOIN search_searchdocument d ON d.id = search_fts.rowid "
             f"WHERE search_fts MATCH %s{kinds_sql}"
         )
         with connection.cursor() as cursor:
@@ -59,7 +69,7 @@ class SqliteFts5:
                 f"""SELECT d.id, -bm25(search_fts, 10.0, 4.0, 1.0) AS score,
                            highlight(search_fts, 0, %s, %s),
                            snippet(search_fts, 2, %s, %s, '…', 32)
-                    {base} ORDER BY bm25(search_fts, 10.0, 4.0, 1.0) LIMIT %s OFFSET %s""",  # noqa: S608
+                    {base} ORDER BY {order} LIMIT %s OFFSET %s""",  # noqa: S608
                 [MARK_START, MARK_END, MARK_START, MARK_END, match, *kinds_params, limit, offset],
             )
             return cursor.fetchall(), total
@@ -97,11 +107,13 @@ class PostgresFullText:
             text = text.replace(stand_in, char)
         return text
 
-    def search(self, query: str, kinds, limit: int, offset: int) -> tuple[list[tuple], int]:
+    def search(self, query: str, kinds, facets, recent: bool, limit: int, offset: int) -> tuple[list[tuple], int]:
         tsquery = self.tsquery(query)
         if tsquery is None:
             return [], 0
-        kinds_sql, kinds_params = _kinds_clause(kinds, "d.kind")
+        kinds_sql, kinds_params = _filters_clause(kinds, facets)
+        inner_order = ORDER_RECENT if recent else "score DESC, d.id"
+        outer_order = "top.published_at DESC, top.id DESC" if recent else "top.score DESC, top.id"
         # Only fixed SQL and %s placeholders are interpolated below; every value travels as a parameter.
         where = f"FROM search_searchdocument d WHERE d.search_vector @@ to_tsquery('english', %s){kinds_sql}"
         with connection.cursor() as cursor:
@@ -111,11 +123,11 @@ class PostgresFullText:
                 f"""SELECT top.id, top.score,
                            ts_headline('english', {self._hide("top.title")}, q, %s),
                            ts_headline('english', {self._hide("top.body")}, q, %s)
-                    FROM (SELECT d.id, d.title, d.body,
+                    FROM (SELECT d.id, d.title, d.body, d.published_at,
                                  ts_rank_cd(d.search_vector, to_tsquery('english', %s)) AS score
-                          {where} ORDER BY score DESC, d.id LIMIT %s OFFSET %s) AS top,
+                          {where} ORDER BY {inner_order} LIMIT %s OFFSET %s) AS top,
                          to_tsquery('english', %s) AS q
-                    ORDER BY top.score DESC, top.id""",  # noqa: S608
+                    ORDER BY {outer_order}""",  # noqa: S608
                 [self.TITLE, self.SNIPPET, tsquery, tsquery, *kinds_params, limit, offset, tsquery],
             )
             rows = [

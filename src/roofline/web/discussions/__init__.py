@@ -1,0 +1,1 @@
+"""Discussions: long-form threads tied to GitHub identities — searchable, attributed, permanent."""
