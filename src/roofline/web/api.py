@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 import roofline
+from roofline.web.discussions.api import router as discussions_router
 from roofline.web.jobs.api import router as jobs_router
 from roofline.web.tools.throughput.api import router as throughput_router
 
@@ -12,4 +13,5 @@ api = NinjaAPI(
     description="Every tool's engine behind one JSON API; the same request JSON works in the CLI and the pages.",
 )
 api.add_router("/jobs/", jobs_router)
+api.add_router("/discussions/", discussions_router)
 api.add_router("/tools/", throughput_router)

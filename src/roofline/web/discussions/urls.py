@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.new_thread, name="new"),
     path("search/", views.search, name="search"),
     path("inbox/", views.inbox, name="inbox"),
+    path("tokens/", views.api_tokens, name="tokens"),
     path("feed/atom/", feeds.ThreadsFeed(), name="feed"),
     path("c/<slug:category_slug>/", views.thread_list, name="category"),
     path("c/<slug:slug>/feed/atom/", feeds.CategoryFeed(), name="category-feed"),

@@ -19,6 +19,7 @@ from roofline.web.discussions.forms import PostForm, ThreadForm
 from roofline.web.discussions.models import Category, Label, Notification, Post, Thread, Vote
 from roofline.web.discussions.policy import PolicyError
 from roofline.web.discussions.search import search_discussions
+from roofline.web.discussions.tokens import create_token
 
 PAGE_SIZE = 25
 SORTS = {"latest": "Latest activity", "new": "New", "top": "Top", "unanswered": "Unanswered"}
@@ -256,3 +257,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(recipient=request.user).select_related("post__thread", "actor")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "discussions/inbox.html", {"page": page})
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Create and revoke API tokens; a new token is shown once, then only its first characters."""
+    new_token = None
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            request.user.api_tokens.filter(pk=request.POST["revoke"]).delete()
+            messages.success(request, "Token revoked.")
+            return redirect("discussions:tokens")
+        _, new_token = create_token(request.user, request.POST.get("name", "").strip())
+    tokens = request.user.api_tokens.order_by("-created_at")
+    return render(request, "discussions/tokens.html", {"tokens": tokens, "new_token": new_token})

@@ -1,11 +1,12 @@
 """The throughput page and its result fragment (the page swaps the fragment in as inputs change)."""
 
+import json
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from roofline.hardware import UnknownAccelerator, UnsupportedDtype, list_accelerators
+from roofline.hardware import UnknownAccelerator, UnsupportedDtype, get_accelerator, list_accelerators
 from roofline.modelspec import shipped_configs
 from roofline.throughput import ThroughputError, compare_accelerators, estimate_throughput, sweep_batch
 from roofline.web.tools.catalog import TOOLS_BY_SLUG
@@ -35,14 +36,35 @@ def result_context(query) -> dict:
     }
 
 
-def page(request: HttpRequest) -> HttpResponse:
+def form_values(query) -> dict:
+    """The form's fields for a URL's query: what the results show, so editing one field keeps the others (a
+    `?request=<json>` link from an article fills every field; an accelerator alias selects its catalog entry)."""
     values = {
-        "model": request.GET.get("model", DEFAULT_MODEL), "config": request.GET.get("config", ""),
-        "gpu": request.GET.get("gpu", "h100-sxm"), "gpus": request.GET.get("gpus", "1"),
-        "weights": request.GET.get("weights", "bf16"), "kv_dtype": request.GET.get("kv_dtype", "bf16"),
-        "batch": request.GET.get("batch", "1"), "context": request.GET.get("context", "2048"),
-        "prompt": request.GET.get("prompt", "512"), "output": request.GET.get("output", ""),
+        "model": query.get("model", DEFAULT_MODEL), "config": query.get("config", ""),
+        "gpu": query.get("gpu", "h100-sxm"), "gpus": query.get("gpus", "1"),
+        "weights": query.get("weights", "bf16"), "kv_dtype": query.get("kv_dtype", "bf16"),
+        "batch": query.get("batch", "1"), "context": query.get("context", "2048"),
+        "prompt": query.get("prompt", "512"), "output": query.get("output", ""),
+        "efficiency": query.get("efficiency", ""),
     }  # fmt: skip
+    try:
+        parsed = request_from_query(query)
+    except InputError:
+        return values  # the form shows what was typed, the results say what is wrong with it
+    fields = parsed.model_dump(exclude_none=True)
+    config = fields.pop("config", None)
+    values.update({name: str(value) for name, value in fields.items()})
+    if config is not None and query.get("request"):
+        values.update(model="", config=json.dumps(config, indent=2))
+    try:
+        values["gpu"] = get_accelerator(parsed.gpu).id
+    except UnknownAccelerator:
+        pass
+    return values
+
+
+def page(request: HttpRequest) -> HttpResponse:
+    values = form_values(request.GET)
     context = {
         "tool": TOOLS_BY_SLUG["throughput"],
         "models": shipped_configs(),
