@@ -89,3 +89,20 @@ def test_paths_that_do_not_exist_and_offline_hub_ids_fail_clearly(tmp_path, monk
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     with pytest.raises(ModelSpecError, match="not in the local cache"):
         load_model_spec("someone/not-cached-model")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"num_hidden_layers": 10**12}, "num_hidden_layers is 1000000000000; it must be a whole number"),
+        ({"hidden_size": "4096"}, 'hidden_size is "4096"'),
+        ({"num_key_value_heads": 3}, "not a multiple of num_key_value_heads"),
+        ({"layer_types": 5}, "layer_types must be a list"),
+        ({"num_local_experts": 8, "num_experts_per_tok": 500}, "exceeds the number of experts"),
+        ({"moe_layer_freq": 0}, "moe_layer_freq is 0"),
+    ],
+)
+def test_nonsense_shape_fields_are_refused_before_any_arithmetic(change, message):
+    config, _ = load_config("meta-llama/Llama-3.1-8B")
+    with pytest.raises(ModelSpecError, match=message):
+        model_spec({**config, **change}, "bad")

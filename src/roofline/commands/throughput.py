@@ -6,6 +6,7 @@ from enum import StrEnum
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from roofline.hardware import UnknownAccelerator, UnsupportedDtype
@@ -27,7 +28,7 @@ class Sweep(StrEnum):
 
 
 def fail(message: str) -> None:
-    errors.print(f"[red]error:[/] {message}")
+    errors.print(f"[red]error:[/] {escape(message)}")  # a path or name may hold [brackets]
     raise typer.Exit(2)
 
 
@@ -62,9 +63,14 @@ def throughput(
             result = estimate_throughput(request).to_dict()
             _emit(result, as_json, lambda: _print_estimate(result))
     except ValidationError as error:
-        fail("; ".join(f"--{'-'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in error.errors()))
-    except (ThroughputError, UnknownAccelerator, UnsupportedDtype, ValueError) as error:
+        fail("; ".join(f"--{_flag(e['loc'])}: {e['msg']}" for e in error.errors()))
+    except (ThroughputError, UnknownAccelerator, UnsupportedDtype, ValueError, OSError) as error:
         fail(str(error))
+
+
+def _flag(loc: tuple) -> str:
+    """The command-line option a validation error's location names (kv_dtype -> kv-dtype)."""
+    return "-".join(str(part).replace("_", "-") for part in loc) or "input"
 
 
 def _emit(data, as_json: bool, show) -> None:
@@ -77,12 +83,12 @@ def _emit(data, as_json: bool, show) -> None:
 def _print_estimate(r: dict) -> None:
     m, d, p, mem = r["model"], r["decode"], r["prefill"], r["memory"]
     console.print(
-        f"[bold]{m['name']}[/] ({m['architecture']}): {count(m['params_total'])} parameters, "
+        f"[bold]{escape(m['name'])}[/] ({escape(m['architecture'])}): {count(m['params_total'])} parameters, "
         f"{count(m['params_active'])} active; weights {si(m['weight_bytes'], 'B')}, "
         f"KV {si(m['kv_bytes_per_token'], 'B')} per token"
     )
     console.print(
-        f"on {r['request'].get('gpus', 1)} × {r['accelerator']['name']}; decode: batch {d['batch']} at context "
+        f"on {r['request'].get('gpus', 1)} × {escape(r['accelerator']['name'])}; decode: batch {d['batch']} at context "
         f"{d['context']}; prefill: {p['tokens']} tokens × {p['batch']}\n"
     )
     table = Table(title="Roofline (upper bound)", show_header=True)
@@ -117,10 +123,10 @@ def _print_estimate(r: dict) -> None:
     )
     console.print("\n[bold]Assumptions[/]")
     for note in r["assumptions"]:
-        console.print(f"- {note}")
+        console.print(f"- {escape(note)}")
     console.print("\n[bold]Sources[/]")
     for figure, source in r["sources"].items():
-        console.print(f"- {figure}: {source}")
+        console.print(f"- {escape(figure)}: {escape(source)}")
 
 
 def _sweep_table(curve: dict) -> None:
@@ -143,10 +149,10 @@ def _comparison_table(rows: list[dict]) -> None:
         table.add_column(column, justify="right" if column != "gpu" else "left")
     for row in rows:
         if "error" in row:
-            table.add_row(row["gpu"], f"[dim]{row['error']}[/]", "", "", "", "", "")
+            table.add_row(escape(row["gpu"]), f"[dim]{escape(row['error'])}[/]", "", "", "", "", "")
             continue
         table.add_row(
-            row["gpu"], f"{row['tokens_per_s_per_seq']:,.1f}", f"{row['tokens_per_s']:,.0f}", row["bound"],
+            escape(row["gpu"]), f"{row['tokens_per_s_per_seq']:,.1f}", f"{row['tokens_per_s']:,.0f}", row["bound"],
             seconds(row["ttft_seconds"]), "yes" if row["fits"] else "no", f"{row['max_batch']:,}",
         )  # fmt: skip
     console.print(table)

@@ -5,14 +5,17 @@ parameter counts per component.
     spec.params_total, spec.params_active, spec.kv_elements_per_token_all_layers
 """
 
+from roofline.modelspec.errors import ModelSpecError
 from roofline.modelspec.meta import spec_from_meta_device
-from roofline.modelspec.parse import SUPPORTED, ModelSpecError, spec_from_config
+from roofline.modelspec.parse import SUPPORTED, spec_from_config
 from roofline.modelspec.source import load_config, shipped_configs
 from roofline.modelspec.spec import MlaSpec, ModelSpec, MoeSpec
+from roofline.modelspec.validate import check_config
 
 
 def model_spec(config: dict, name: str = "model") -> ModelSpec:
     """The ModelSpec of a config dict: read directly for supported families, else counted on the meta device."""
+    check_config(config, name)
     model_type = config.get("text_config", config).get("model_type", config.get("model_type"))
     if model_type in SUPPORTED or model_type == "gemma3":
         return spec_from_config(config, name)

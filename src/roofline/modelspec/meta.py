@@ -3,7 +3,7 @@ transformers (no memory, no weights, never trust_remote_code) and count its para
 
 from dataclasses import replace
 
-from roofline.modelspec.parse import ModelSpecError
+from roofline.modelspec.errors import ModelSpecError
 from roofline.modelspec.spec import ModelSpec
 
 SHAPE_FIELDS = ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size", "intermediate_size")

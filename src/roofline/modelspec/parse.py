@@ -1,12 +1,8 @@
 """A Hugging Face config.json (as a dict) to a ModelSpec, for the families whose weights we know by heart."""
 
+from roofline.modelspec.errors import ModelSpecError
 from roofline.modelspec.params import Layout, count_params
 from roofline.modelspec.spec import MlaSpec, ModelSpec, MoeSpec
-
-
-class ModelSpecError(ValueError):
-    """A config we cannot read: the message names the file or model and the fields that are missing or wrong."""
-
 
 LLAMA_LIKE = {"llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "phi3"}
 GEMMA = {"gemma", "gemma2", "gemma3_text"}

@@ -5,7 +5,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from roofline.modelspec.parse import ModelSpecError
+from roofline.modelspec.errors import ModelSpecError
 
 SHIPPED = resources.files("roofline.modelspec") / "configs"
 

@@ -1,13 +1,16 @@
 """The roofline estimate: each phase costs max(bytes ÷ bandwidth, FLOPs ÷ peak, interconnect bytes ÷ link
 bandwidth), with no efficiency factor unless the request asks for one (and then it is shown)."""
 
+import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from roofline.hardware import Accelerator, get_accelerator, load_accelerator_file
 from roofline.modelspec import ModelSpec, load_config, model_spec
-from roofline.modelspec.parse import ModelSpecError
+from roofline.modelspec.errors import ModelSpecError
 from roofline.throughput.precision import kv_bytes_per_element, weight_format
 from roofline.throughput.request import ThroughputRequest
 from roofline.throughput.traffic import KvLayout, StepTraffic, decode_step, prefill
@@ -75,16 +78,33 @@ class Setup:
     kv_shards: int  # how many ways the KV cache is split across the group
 
 
-def resolve(request: ThroughputRequest, allow_local_files: bool = True) -> Setup:
-    """Load the model and accelerator named in `request` (ThroughputError when either cannot be used)."""
+@lru_cache(maxsize=64)
+def _spec_from_text(config_text: str, name: str) -> ModelSpec:
+    return model_spec(json.loads(config_text), name=name)
+
+
+@lru_cache(maxsize=64)
+def _spec_from_source(model: str, allow_local_files: bool) -> ModelSpec:
+    config, _ = load_config(model, allow_local_files=allow_local_files)
+    return model_spec(config, name=model)
+
+
+def load_spec(request: ThroughputRequest, allow_local_files: bool = True) -> ModelSpec:
+    """The request's model (cached per process: pages ask again as inputs change); ThroughputError if unusable."""
     try:
         if request.config is not None:
-            spec = model_spec(request.config, name=str(request.config.get("_name_or_path") or "pasted config"))
-        else:
-            config, _ = load_config(request.model, allow_local_files=allow_local_files)
-            spec = model_spec(config, name=request.model)
+            name = str(request.config.get("_name_or_path") or "pasted config")
+            return _spec_from_text(json.dumps(request.config, sort_keys=True), name)
+        if allow_local_files and Path(request.model).expanduser().exists():
+            return _spec_from_source.__wrapped__(request.model, True)  # files change: never cached
+        return _spec_from_source(request.model, allow_local_files)
     except ModelSpecError as error:
         raise ThroughputError(str(error)) from None
+
+
+def resolve(request: ThroughputRequest, allow_local_files: bool = True, spec: ModelSpec | None = None) -> Setup:
+    """Load the model and accelerator named in `request` (ThroughputError when either cannot be used)."""
+    spec = spec or load_spec(request, allow_local_files)
     if request.gpu.endswith(".json") and allow_local_files:  # a custom accelerator file (CLI)
         accelerator = load_accelerator_file(request.gpu)
     else:

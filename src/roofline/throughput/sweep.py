@@ -1,7 +1,7 @@
 """Curves over one input: throughput against batch size, and one row per accelerator in the catalog."""
 
 from roofline.hardware import UnsupportedDtype, list_accelerators
-from roofline.throughput.estimate import ThroughputError, decode_phase, estimate_with, resolve
+from roofline.throughput.estimate import ThroughputError, decode_phase, estimate_with, load_spec, resolve
 from roofline.throughput.request import ThroughputRequest
 
 
@@ -35,14 +35,15 @@ def sweep_batch(request: ThroughputRequest, points: int = 64, allow_local_files:
 
 
 def compare_accelerators(request: ThroughputRequest, allow_local_files: bool = True) -> list[dict]:
-    """The request's decode estimate on every catalog accelerator (a row says why when one cannot run it)."""
+    """The request's decode estimate on every catalog accelerator. The model is loaded once (a model that
+    cannot be read raises ThroughputError); a row says why when one accelerator cannot run the request."""
+    spec = load_spec(request, allow_local_files)
     rows = []
     for accelerator in list_accelerators():
         row = {"gpu": accelerator.id, "name": accelerator.name}
         try:
-            result = estimate_with(
-                resolve(request.model_copy(update={"gpu": accelerator.id}), allow_local_files), request
-            )
+            setup = resolve(request.model_copy(update={"gpu": accelerator.id}), allow_local_files, spec=spec)
+            result = estimate_with(setup, request)
         except (UnsupportedDtype, ThroughputError) as error:
             rows.append({**row, "error": str(error)})
             continue
