@@ -38,8 +38,9 @@ def check_config(config: dict, name: str) -> None:
             value = part.get(field)
             most = MAX_LAYERS if field in ("num_hidden_layers", "n_layer") else MAX_SIZE
             if value is not None and not _whole(value, least, most):
+                shown = json.dumps(value)
                 raise ModelSpecError(
-                    f"{name}: {prefix}{field} is {json.dumps(value)}; it must be a whole number from {least} to {most:,}"
+                    f"{name}: {prefix}{field} is {shown}; it must be a whole number from {least} to {most:,}"
                 )
         _check_relations(part, f"{name}: {prefix}")
 
