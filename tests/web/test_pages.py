@@ -28,12 +28,6 @@ def test_an_unbuilt_tool_says_coming_soon_and_computes_nothing(tool):
     assert "Coming soon" in response.text and tool.command in response.text
 
 
-@pytest.mark.parametrize("path", ["/chat/"])
-def test_sections_not_yet_open_say_so(path):
-    response = Client().get(path)
-    assert response.status_code == 200 and "not open yet" in response.text
-
-
 def test_the_api_publishes_its_openapi_schema():
     schema = Client().get("/api/openapi.json").json()
     assert schema["info"]["title"] == "Roofline API"

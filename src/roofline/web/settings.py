@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "roofline.web.search",
     "roofline.web.articles",
     "roofline.web.discussions",
+    "roofline.web.chat",
     "roofline.web.jobs",
     "roofline.web.tools",
     "roofline.web.home",
@@ -223,6 +224,12 @@ ROOFLINE_DISCUSSION_LIMITS = {
     "new_member_posts_per_day": int(os.environ.get("ROOFLINE_NEW_MEMBER_POSTS_PER_DAY", "20")),
     "new_member_links": 2,
     "new_member_mentions": 2,
+}
+
+# Chat: messages a member may send per window (staff exempt); new members also get Discussions' limits.
+ROOFLINE_CHAT_LIMITS = {
+    "messages_per_window": int(os.environ.get("ROOFLINE_CHAT_MESSAGES_PER_10S", "10")),
+    "window_seconds": 10,
 }
 
 LANGUAGE_CODE = "en-us"

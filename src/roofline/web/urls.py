@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("roofline.web.home.urls")),
     path("articles/", include("roofline.web.articles.urls")),
     path("discussions/", include("roofline.web.discussions.urls")),
+    path("chat/", include("roofline.web.chat.urls")),
     path("tools/", include("roofline.web.tools.urls")),
     path("jobs/", include("roofline.web.jobs.urls")),
     path("members/", include("roofline.web.accounts.urls")),

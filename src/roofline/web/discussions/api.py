@@ -145,8 +145,13 @@ def read_thread(request, pk: int):
 
 
 @router.get("/search", response=dict)
-def search(request, q: str, category: str = "", label: str = "", author: str = "", answered: str = "", page: int = 1):
-    results = search_discussions(q, page=page, category=category, label=label, author=author, answered=answered)
+def search(
+    request, q: str, category: str = "", label: str = "", author: str = "", answered: str = "", sort: str = "",
+    page: int = 1,
+):  # fmt: skip
+    """Threads and replies matching every word of `q`, most relevant first (sort=new: newest first)."""
+    filters = {"category": category, "label": label, "author": author, "answered": answered}
+    results = search_discussions(q, page=page, recent=sort == "new", **filters)
     hits = [
         {
             "kind": h.kind,

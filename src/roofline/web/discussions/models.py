@@ -12,6 +12,8 @@ from django.utils.text import slugify
 
 from roofline.web.markdown import render_markdown, renderer_version
 
+ACTION_SLUGS = {"reply", "moderate"}  # the thread's action URLs (urls.py): never a thread's slug
+
 
 class Category(models.Model):
     name = models.CharField(max_length=60, unique=True)
@@ -80,7 +82,8 @@ class Thread(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)[:80] or "thread"
+        slug = slugify(self.title)[:80] or "thread"
+        return f"{slug}-thread" if slug in ACTION_SLUGS else slug  # /t/<id>/reply/ is the reply action
 
     @property
     def answered(self) -> bool:

@@ -13,9 +13,11 @@ urlpatterns = [
     path("c/<slug:category_slug>/", views.thread_list, name="category"),
     path("c/<slug:slug>/feed/atom/", feeds.CategoryFeed(), name="category-feed"),
     path("t/<int:pk>/", views.thread_detail, name="thread-short"),
-    path("t/<int:pk>/<slug:slug>/", views.thread_detail, name="thread"),
+    # The actions before the slugged permalink, which would otherwise take "reply" and "moderate" for slugs
+    # (Thread.slug never is one of them).
     path("t/<int:pk>/reply/", views.reply_to_thread, name="reply"),
     path("t/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("t/<int:pk>/<slug:slug>/", views.thread_detail, name="thread"),
     path("p/<int:pk>/", views.post_permalink, name="post"),
     path("p/<int:pk>/edit/", views.edit_post, name="edit"),
     path("p/<int:pk>/delete/", views.delete_post, name="delete"),

@@ -17,7 +17,7 @@ from roofline.web.accounts.identity import identities_of
 from roofline.web.discussions import actions, policy
 from roofline.web.discussions.forms import PostForm, ThreadForm
 from roofline.web.discussions.models import Category, Label, Notification, Post, Thread, Vote
-from roofline.web.discussions.policy import PolicyError
+from roofline.web.discussions.policy import PolicyError, RateLimited
 from roofline.web.discussions.search import search_discussions
 from roofline.web.discussions.tokens import create_token
 
@@ -141,6 +141,8 @@ def reply_to_thread(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(thread)
     try:
         post = actions.reply(request.user, thread, form.cleaned_data["body"], parent)
+    except RateLimited as error:  # not forbidden: too soon (the API answers 429 too)
+        return HttpResponse(str(error), status=429, content_type="text/plain; charset=utf-8")
     except PolicyError as error:
         _refuse(error)
     return redirect(post)
@@ -229,10 +231,11 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every earlier version of a post, readable by anyone who can read the post (deleted text: staff only)."""
+    """Every earlier version of a post, readable by anyone who can read the post (deleted or hidden text: staff
+    only)."""
     post = _post_for(request, pk)
-    if post.is_deleted and not policy.can_see_deleted_text(request.user):
-        raise PermissionDenied("This post was deleted; its history is kept for staff.")
+    if (post.is_deleted or post.hidden) and not policy.can_see_deleted_text(request.user):
+        raise PermissionDenied("This post was deleted or hidden; its history is kept for staff.")
     revisions = post.revisions.select_related("saved_by").order_by("-number")
     return render(request, "discussions/history.html", {"post": post, "revisions": revisions})
 
@@ -241,9 +244,10 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     filters = {key: request.GET.get(key, "") for key in ("category", "label", "author", "answered")}
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    results = search_discussions(query, page=page, page_size=PAGE_SIZE, **filters) if query else None
+    newest = request.GET.get("sort") == "new"  # newest first; otherwise the most relevant first
+    results = search_discussions(query, page=page, page_size=PAGE_SIZE, recent=newest, **filters) if query else None
     context = {
-        "query": query, "filters": filters, "results": results, "page": page,
+        "query": query, "filters": filters, "results": results, "page": page, "newest": newest,
         "categories": Category.objects.all(), "labels": Label.objects.all(),
     }  # fmt: skip
     return render(request, "discussions/search.html", context)

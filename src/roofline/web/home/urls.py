@@ -4,5 +4,4 @@ from roofline.web.home import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("chat/", views.coming_soon, {"section": "Chat"}, name="chat"),
 ]

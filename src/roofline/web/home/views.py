@@ -44,8 +44,3 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest": latest[:LATEST],
     }
     return render(request, "home/home.html", context)
-
-
-def coming_soon(request: HttpRequest, section: str) -> HttpResponse:
-    """A section (Articles, Discussions, Chat) that is not built yet says so plainly."""
-    return render(request, "home/section_coming_soon.html", {"section": section})

@@ -1,0 +1,157 @@
+"""Every write in the chat goes through here: the change and its numbered ChannelEvent are committed in one
+transaction, then announced to consumers (Zulip's rule: events go out only after the commit)."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from roofline.web.chat.events import announce, message_payload
+from roofline.web.chat.models import Channel, ChannelEvent, Mention, Message, MessageRevision, Reaction, Topic
+from roofline.web.discussions.policy import LINK, MENTION
+from roofline.web.markdown import render_markdown
+from roofline.web.search.api import index_document, remove_document
+
+MAX_MESSAGE_CHARS = 10_000
+MAX_TOPIC_CHARS = 60
+EMOJI = re.compile(r"^[^\s<>&\"']{1,16}$")
+SEARCH_KIND = "chat"
+
+
+class ChatError(ValueError):
+    """A request the chat refuses; the message is sent back to the client as an error frame."""
+
+
+def _append_event(channel_id: int, kind: str, payload: dict) -> int:
+    """Append the channel's next event (inside the caller's transaction) and announce it after commit."""
+    channel = Channel.objects.select_for_update().get(pk=channel_id)
+    channel.last_seq += 1
+    channel.save(update_fields=["last_seq"])
+    ChannelEvent.objects.create(channel=channel, seq=channel.last_seq, kind=kind, payload=payload)
+    seq = channel.last_seq
+    transaction.on_commit(lambda: announce(channel_id, seq))
+    return seq
+
+
+def _check_limits(author, body: str) -> None:
+    if not body.strip():
+        raise ChatError("A message needs some text.")
+    if len(body) > MAX_MESSAGE_CHARS:
+        raise ChatError(f"A message can be at most {MAX_MESSAGE_CHARS:,} characters ({len(body):,} given).")
+    if author.is_staff:
+        return
+    limits = settings.ROOFLINE_CHAT_LIMITS
+    window = timezone.now() - timedelta(seconds=limits["window_seconds"])
+    if Message.objects.filter(author=author, created_at__gte=window).count() >= limits["messages_per_window"]:
+        raise ChatError(
+            f"Slow down: at most {limits['messages_per_window']} messages per {limits['window_seconds']} s."
+        )
+    discussion = settings.ROOFLINE_DISCUSSION_LIMITS  # new members: the same limits as in Discussions
+    if author.date_joined > timezone.now() - timedelta(days=discussion["new_member_days"]):
+        if len(LINK.findall(body)) > discussion["new_member_links"]:
+            raise ChatError(f"New members can include at most {discussion['new_member_links']} links per message.")
+        if len(set(MENTION.findall(body))) > discussion["new_member_mentions"]:
+            raise ChatError(f"New members can mention at most {discussion['new_member_mentions']} people.")
+
+
+def _sync_search(message: Message) -> None:
+    if message.deleted_at:
+        remove_document(SEARCH_KIND, message.pk)
+        return
+    index_document(
+        SEARCH_KIND, message.pk, title=f"#{message.channel.name} > {message.topic.name}", summary="",
+        body=message.body, url=message.get_absolute_url(), published_at=message.created_at,
+        facets={"channel": message.channel.slug, "author": message.author.get_username()},
+    )  # fmt: skip
+
+
+def _full(message_id: int) -> Message:
+    return (
+        Message.objects.select_related("channel", "topic", "author")
+        .prefetch_related("reactions__member")
+        .get(pk=message_id)
+    )
+
+
+@transaction.atomic
+def post_message(author, channel: Channel, topic_name: str, body: str) -> Message:
+    """Store a message in `topic` (created on first use) and append its event; both or neither."""
+    if not author.is_authenticated or not author.is_active:
+        raise ChatError("Sign in to post.")
+    topic_name = " ".join(topic_name.split())[:MAX_TOPIC_CHARS] or "general"
+    _check_limits(author, body)
+    topic, _ = Topic.objects.get_or_create(channel=channel, name=topic_name)
+    rendered = render_markdown(body).html
+    locked = Channel.objects.select_for_update().get(pk=channel.pk)  # serialises seq numbers per channel
+    message = Message.objects.create(
+        channel=channel, topic=topic, seq=locked.last_seq + 1, author=author, body=body, rendered_html=rendered
+    )
+    Topic.objects.filter(pk=topic.pk).update(last_message_at=message.created_at)
+    _append_event(channel.pk, ChannelEvent.Kind.MESSAGE, {"message": message_payload(_full(message.pk))})
+    names = set(MENTION.findall(body))
+    if names:
+        members = get_user_model().objects.filter(username__in=names).exclude(pk=author.pk)
+        Mention.objects.bulk_create(Mention(message=message, member=member) for member in members)
+    _sync_search(message)
+    return message
+
+
+def _own(actor, message: Message) -> None:
+    if not actor.is_authenticated or (actor.pk != message.author_id and not actor.is_staff):
+        raise ChatError("You can change only your own messages.")
+    if message.deleted_at:
+        raise ChatError("This message was deleted.")
+
+
+@transaction.atomic
+def edit_message(actor, message: Message, body: str) -> Message:
+    _own(actor, message)
+    if not body.strip() or len(body) > MAX_MESSAGE_CHARS:
+        raise ChatError(f"A message needs text, at most {MAX_MESSAGE_CHARS:,} characters.")
+    if body == message.body:
+        return message
+    MessageRevision.objects.create(message=message, body=message.body)
+    message.body, message.rendered_html, message.edited_at = body, render_markdown(body).html, timezone.now()
+    message.save(update_fields=["body", "rendered_html", "edited_at"])
+    _append_event(message.channel_id, ChannelEvent.Kind.EDIT, {"message": message_payload(_full(message.pk))})
+    _sync_search(message)
+    return message
+
+
+@transaction.atomic
+def delete_message(actor, message: Message) -> Message:
+    """A tombstone: the message keeps its place and permalink; its text stays in the database for staff."""
+    _own(actor, message)
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["deleted_at"])
+    _append_event(message.channel_id, ChannelEvent.Kind.DELETE, {"message": message_payload(_full(message.pk))})
+    _sync_search(message)
+    return message
+
+
+@transaction.atomic
+def toggle_reaction(member, message: Message, emoji: str) -> bool:
+    if not member.is_authenticated:
+        raise ChatError("Sign in to react.")
+    if not EMOJI.match(emoji):
+        raise ChatError("A reaction is one emoji (or a short name without spaces).")
+    if message.deleted_at:
+        raise ChatError("This message was deleted.")
+    removed, _ = Reaction.objects.filter(message=message, member=member, emoji=emoji).delete()
+    if not removed:
+        Reaction.objects.create(message=message, member=member, emoji=emoji)
+    _append_event(message.channel_id, ChannelEvent.Kind.REACTION, {"message": message_payload(_full(message.pk))})
+    return not removed
+
+
+@transaction.atomic
+def resolve_topic(member, topic: Topic, resolved: bool = True) -> Topic:
+    if not member.is_authenticated:
+        raise ChatError("Sign in to resolve topics.")
+    topic.resolved = resolved
+    topic.save(update_fields=["resolved"])
+    _append_event(topic.channel_id, ChannelEvent.Kind.TOPIC, {"topic": topic.name, "resolved": resolved})
+    return topic
