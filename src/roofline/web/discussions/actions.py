@@ -17,7 +17,7 @@ from roofline.web.discussions.models import (
     Thread,
     Vote,
 )
-from roofline.web.discussions.policy import PolicyError
+from roofline.web.discussions.policy import InvalidPost, PolicyError
 from roofline.web.discussions.search import sync_post, sync_thread
 
 MAX_BODY = 100_000
@@ -30,9 +30,9 @@ def _require(allowed: bool, message: str) -> None:
 
 def _clean_body(body: str) -> str:
     if not body.strip():
-        raise PolicyError("A post needs some text.")
+        raise InvalidPost("A post needs some text.")
     if len(body) > MAX_BODY:
-        raise PolicyError(f"A post can be at most {MAX_BODY:,} characters.")
+        raise InvalidPost(f"A post can be at most {MAX_BODY:,} characters.")
     return body
 
 

@@ -10,7 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from roofline.web.discussions import actions, policy
 from roofline.web.discussions.models import Category, Label, Post, Thread
-from roofline.web.discussions.policy import PolicyError, RateLimited
+from roofline.web.discussions.policy import InvalidPost, PolicyError, RateLimited
 from roofline.web.discussions.search import search_discussions
 from roofline.web.discussions.tokens import member_for_token
 from roofline.web.discussions.views import visible_threads
@@ -123,6 +123,8 @@ def _act(call):
         return call()
     except RateLimited as error:
         raise HttpError(429, str(error)) from None
+    except InvalidPost as error:
+        raise HttpError(422, str(error)) from None
     except PolicyError as error:
         raise HttpError(403, str(error)) from None
 

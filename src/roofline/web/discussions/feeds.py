@@ -26,7 +26,7 @@ class ThreadsFeed(Feed):
 
     def item_description(self, item: Thread) -> str:
         opening = item.posts.filter(is_opening=True).first()
-        return "" if opening is None or opening.is_deleted else opening.rendered_html
+        return "" if opening is None or opening.is_deleted or opening.hidden else opening.rendered_html
 
     def item_author_name(self, item: Thread) -> str:
         return item.author.get_username()

@@ -21,6 +21,10 @@ class PolicyError(PermissionError):
     """An action the rules forbid; the message says which rule."""
 
 
+class InvalidPost(PolicyError):
+    """A post the rules would allow but whose content is not acceptable (empty, too long)."""
+
+
 class RateLimited(PolicyError):
     """Too many posts in a period; the message says when posting opens again."""
 

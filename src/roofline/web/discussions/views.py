@@ -135,6 +135,8 @@ def reply_to_thread(request: HttpRequest, pk: int) -> HttpResponse:
     form = PostForm(request.POST)
     parent = None
     if request.POST.get("parent"):
+        if not request.POST["parent"].isdigit():
+            raise Http404("No such reply to comment on.")
         parent = get_object_or_404(Post, pk=request.POST["parent"], thread=thread)
     if not form.is_valid():
         messages.error(request, "A reply needs some text.")
@@ -269,7 +271,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
         if request.POST.get("revoke"):
-            request.user.api_tokens.filter(pk=request.POST["revoke"]).delete()
+            request.user.api_tokens.filter(
+                pk=int(request.POST["revoke"]) if request.POST["revoke"].isdigit() else 0
+            ).delete()
             messages.success(request, "Token revoked.")
             return redirect("discussions:tokens")
         _, new_token = create_token(request.user, request.POST.get("name", "").strip())
