@@ -5,6 +5,8 @@ import os
 import pytest
 from django.test import Client
 
+pytest_plugins = ["tests.github_standin"]  # the `github` fixture: a local stand-in for GitHub
+
 SCALE_OUT_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
 
 

@@ -37,3 +37,11 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 ROOFLINE_JOB_HEARTBEAT_SECONDS = 0.5
 ROOFLINE_JOB_STALE_SECONDS = 5.0
 ROOFLINE_JOB_POLL_SECONDS = 0.1
+
+# A second engine for the tests that must hold on both (tests/web/search/test_search_postgres.py runs
+# tests/web/search/test_search.py again with this set): the named PostgreSQL server, a test database of its own.
+if os.environ.get("ROOFLINE_TEST_DATABASE_URL"):
+    import dj_database_url
+
+    DATABASES["default"] = dj_database_url.parse(os.environ["ROOFLINE_TEST_DATABASE_URL"], conn_max_age=0)
+    DATABASES["default"]["TEST"] = {"NAME": f"{DATABASES['default']['NAME']}_test"}

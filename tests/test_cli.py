@@ -31,7 +31,15 @@ def wait_for(condition, timeout_seconds: float = 60.0, what: str = "condition"):
 
 
 def worker_children(server: psutil.Process) -> list[psutil.Process]:
-    return [p for p in server.children() if "worker" in p.cmdline()]
+    """Live `roofline worker` children (a killed one is a zombie until the supervisor reaps it)."""
+    workers = []
+    for child in server.children():
+        try:
+            if "worker" in child.cmdline() and child.status() != psutil.STATUS_ZOMBIE:
+                workers.append(child)
+        except psutil.Error:
+            continue
+    return workers
 
 
 def test_version_and_help_name_the_commands():

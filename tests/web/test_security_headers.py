@@ -25,3 +25,11 @@ def test_session_and_csrf_cookies_are_secure_and_http_only_where_they_should_be(
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
     page = client.get("/")
     assert page.cookies["csrftoken"]["secure"]
+
+
+def test_forms_may_post_only_here_and_to_the_configured_github_sign_in():
+    from roofline.web.security import content_security_policy
+
+    assert "form-action 'self' https://github.com;" in content_security_policy()
+    ghes = content_security_policy("https://github.example.com:8443/")  # GitHub Enterprise Server (or a stand-in)
+    assert "form-action 'self' https://github.example.com:8443;" in ghes

@@ -6,93 +6,17 @@ with Django's test client, CSRF checks on, exactly as a browser would: sign-in p
 redirect to GitHub's authorize URL, and come back to the callback with a code and the state."""
 
 import copy
-import json
 import re
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-GITHUB_URL = django_settings.SOCIALACCOUNT_PROVIDERS["github"]["GITHUB_URL"].rstrip("/")
+from tests.github_standin import ACCESS_TOKEN, GITHUB_URL, OCTOCAT  # the `github` fixture: tests/conftest.py
+
 CALLBACK_PATH = "/accounts/github/login/callback/"
-ACCESS_TOKEN = "gho_standin_token"
-
-OCTOCAT = {
-    "id": 583231,
-    "login": "octocat",
-    "name": "The Octocat",
-    "avatar_url": "https://avatars.githubusercontent.com/u/583231?v=4",
-    "html_url": "https://github.com/octocat",
-}
-OCTOCAT_EMAILS = [{"email": "octocat@example.com", "primary": True, "verified": True, "visibility": "public"}]
-
-
-@dataclass
-class StandInGitHub:
-    """What the stand-in answers, and what it was asked."""
-
-    user: dict = field(default_factory=lambda: dict(OCTOCAT))
-    emails: list = field(default_factory=lambda: list(OCTOCAT_EMAILS))
-    token_status: int = 200
-    token_body: dict = field(default_factory=lambda: {"access_token": ACCESS_TOKEN, "token_type": "bearer"})
-    user_status: int = 200
-    token_requests: list[dict[str, str]] = field(default_factory=list)
-    api_requests: list[tuple[str, str]] = field(default_factory=list)
-
-
-@pytest.fixture
-def github(monkeypatch):
-    """Run the stand-in GitHub on GITHUB_URL's port for one test."""
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")  # allauth uses requests, which honours proxy variables
-    state = StandInGitHub()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format, *args):  # keep test output quiet
-            pass
-
-        def _json(self, status: int, body) -> None:
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def do_POST(self):
-            if self.path != "/login/oauth/access_token":
-                return self._json(404, {"message": "Not Found"})
-            length = int(self.headers.get("Content-Length") or 0)
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-            state.token_requests.append(form)
-            self._json(state.token_status, state.token_body)
-
-        def do_GET(self):
-            path = urlsplit(self.path).path
-            authorization = self.headers.get("Authorization", "")
-            state.api_requests.append((path, authorization))
-            if authorization != f"token {ACCESS_TOKEN}":
-                return self._json(401, {"message": "Requires authentication"})
-            if path == "/api/v3/user":
-                return self._json(state.user_status, state.user if state.user_status == 200 else {"message": "boom"})
-            if path == "/api/v3/user/emails":
-                return self._json(200, state.emails)
-            return self._json(404, {"message": "Not Found"})
-
-    server = ThreadingHTTPServer(("127.0.0.1", urlsplit(GITHUB_URL).port), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

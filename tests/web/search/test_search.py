@@ -279,3 +279,33 @@ def test_pagination_follows_the_ranking():
 
     assert everything[0] == "title"
     assert paged == everything[:15] and len(everything) == 13
+
+
+def test_a_window_counts_and_ranks_only_the_newest_matches():
+    add("best", title="Latency", body="Latency, latency.")  # the best match, and the oldest
+    for n in range(20):
+        add(n, title=f"Report {n}", body="Throughput first; latency mentioned once.")
+    add("thread", kind="thread", title="Latency", body="Latency.")  # newest, but of another kind
+    newest_articles = [str(n) for n in range(12, 20)]
+
+    windowed = search("latency", kinds=["article"], window=8, limit=50)
+
+    assert windowed.total == 8 and windowed.capped
+    assert sorted((hit.object_id for hit in windowed.hits), key=int) == newest_articles
+    assert [h.object_id for h in search("latency", kinds=["article"], window=8, limit=5, offset=5).hits] == [
+        h.object_id for h in windowed.hits[5:]
+    ]
+    assert search("latency", kinds=["article"], window=8, offset=8).hits == []
+
+
+def test_a_window_wider_than_the_matches_changes_nothing():
+    add("best", title="Latency", body="Latency, latency.")
+    for n in range(20):
+        add(n, title=f"Report {n}", body="Throughput first; latency mentioned once.")
+
+    for window in (21, 1000):
+        results = search("latency", window=window, limit=50)
+        assert results.total == 21 and not results.capped
+        assert [hit.object_id for hit in results.hits] == found("latency", limit=50)
+    assert found("latency", window=21)[0] == "best"
+    assert search("nothingmatches", window=10).total == 0

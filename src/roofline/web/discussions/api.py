@@ -164,7 +164,7 @@ def search(
         }
         for h in results.hits
     ]
-    return {"query": results.query, "total": results.total, "hits": hits}
+    return {"query": results.query, "total": results.total, "capped": results.capped, "hits": hits}
 
 
 @router.post("/threads", auth=WRITE_AUTH, response={201: ThreadOut})

@@ -66,18 +66,19 @@ def thread_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse
     thread = _thread_for(request, pk)
     if slug != thread.slug:  # an old title or no slug: the id is the permalink
         return redirect(thread, permanent=True)
+    # The comments' query names the thread too, so the database finds them by the (thread, parent) index: by
+    # parent_id alone, SQLite's statistics (every reply's parent is NULL) steer it to a scan of all members.
+    comments = Post.objects.filter(thread=thread).select_related("author", "edited_by", "deleted_by")
     posts = list(
         thread.posts.filter(parent__isnull=True)
         .select_related("author", "edited_by", "deleted_by")
-        .prefetch_related(
-            Prefetch("comments", queryset=Post.objects.select_related("author", "edited_by", "deleted_by"))
-        )
+        .prefetch_related(Prefetch("comments", queryset=comments, to_attr="comment_list"))  # lists, not querysets
     )
     opening = next(p for p in posts if p.is_opening)
     replies = [p for p in posts if not p.is_opening]
     if thread.accepted_reply_id:  # the accepted answer first
         replies.sort(key=lambda p: p.pk != thread.accepted_reply_id)
-    everyone = [opening, *replies, *(c for r in replies for c in r.comments.all())]
+    everyone = [opening, *replies, *(c for r in replies for c in r.comment_list)]
     for post in everyone:
         post.ensure_rendered()
     user = request.user

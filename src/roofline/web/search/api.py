@@ -23,6 +23,7 @@ class SearchResults:
     query: str
     hits: list[SearchHit]
     total: int
+    capped: bool = False  # more than `total` matched: the search had a window, and only the newest counted
 
 
 def facet_tokens(facets: dict[str, str | list[str]]) -> list[str]:
@@ -71,10 +72,17 @@ def search(
     recent: bool = False,
     limit: int = 20,
     offset: int = 0,
+    window: int | None = None,
 ) -> SearchResults:
-    """Documents matching every word of `query` (and every facet), most relevant first, or newest first."""
+    """Documents matching every word of `query` (and every facet), most relevant first, or newest first.
+
+    With `window`, only the newest `window` matching documents are counted and ranked: a word in 100,000+
+    documents then costs what 10,000 do (ranking every match of a common word takes longer than a page may).
+    `total` is then at most `window`, and `capped` says more matched."""
     query = query.strip()[:200]
-    rows, total = current_engine().search(query, kinds, facet_tokens(facets or {}), recent, limit, offset)
+    rows, total = current_engine().search(query, kinds, facet_tokens(facets or {}), recent, limit, offset, window)
+    capped = window is not None and total > window
+    total = min(total, window) if capped else total
     documents = SearchDocument.objects.in_bulk([row[0] for row in rows])
     hits = [
         SearchHit(
@@ -89,4 +97,4 @@ def search(
         for doc_id, score, title, snippet in rows
         if doc_id in documents
     ]
-    return SearchResults(query=query, hits=hits, total=total)
+    return SearchResults(query=query, hits=hits, total=total, capped=capped)
