@@ -61,12 +61,47 @@ def discussions_note(rows: list[dict]) -> str:
     return "\n\n".join(lines)
 
 
+CHAT_P99_TARGET_MS = 250
+CHAT_REDIS_URL = os.environ.get("ROOFLINE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+def chat_note(rows: list[dict]) -> str:
+    row = rows[0]
+    met = row["p99_ms"] is not None and row["p99_ms"] < CHAT_P99_TARGET_MS and not row["lost"] + row["duplicated"]
+    return (
+        f"{row['clients']} WebSocket clients (each its own member, signed in) on {row['servers']} `roofline serve` "
+        f"processes sharing SQLite and Redis, subscribed to #general; {row['messages_per_s']:g} messages/s posted "
+        f"over the sockets for {row['seconds']:g} s. Latency: post sent -> event received, for every (message, "
+        f"client); ack: post sent -> its ack (stored). Lost/duplicated: acknowledged messages a client never got / "
+        f"got twice (by sequence number). Target p99 under {CHAT_P99_TARGET_MS} ms with none lost or duplicated: "
+        f"{'met' if met else 'missed'} ({row['p99_ms']} ms, {row['lost']} lost, {row['duplicated']} duplicated; "
+        f"load average {row['load_average_1m']} at the end: other work on the machine inflates the tail)."
+    )
+
+
+def redis_reachable() -> str:
+    """'' if Redis answers at CHAT_REDIS_URL, else why not."""
+    try:
+        import redis
+
+        redis.Redis.from_url(CHAT_REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception as error:  # noqa: BLE001  (any failure means: not measured)
+        return f"Redis is not reachable at {CHAT_REDIS_URL}: {error}"
+    return ""
+
+
 # (script, heading, note under its table)
 BENCHES = [
     ("bench_jobs.py", "Job system overhead", jobs_note),
     ("bench_search.py", "Full-text search over 50,000 articles", search_note),
     ("bench_discussions.py", "Discussions: 100,000 threads, 500,000 replies", discussions_note),
+    ("bench_chat.py", "Chat fan-out: WebSocket clients on two server processes", chat_note),
 ]
+SQLITE_ONLY = {"bench_chat.py"}  # sets up its own site (SQLite file, two servers, Redis)
+# A benchmark that needs a service: the check returns '' when it can run, else why it cannot (the run skips it).
+NEEDS = {"bench_chat.py": redis_reachable}
+# Settings a benchmark takes from the caller's environment (run_bench drops every other ROOFLINE_ variable).
+PASSED_THROUGH = {"bench_chat.py": ("ROOFLINE_BENCH_CHAT_", "ROOFLINE_BENCH_REDIS_URL")}
 
 
 def run_bench(script: str, **env: str) -> dict:
@@ -94,7 +129,10 @@ def postgres_database():
 
 def measure(script: str) -> list[dict]:
     """One row on SQLite, and one on PostgreSQL where a server answers."""
-    rows = [run_bench(script)]
+    passed = {k: v for k, v in os.environ.items() if k.startswith(PASSED_THROUGH.get(script, ()))}
+    rows = [run_bench(script, **passed)]
+    if script in SQLITE_ONLY:
+        return rows
     url, drop = postgres_database()
     if url:
         try:
@@ -111,18 +149,44 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def earlier_sections() -> dict[str, str]:
+    """The sections of the RESULTS.md there is, by heading (without the date and machine in brackets)."""
+    path = HERE / "RESULTS.md"
+    if not path.exists():
+        return {}
+    sections = {}
+    for part in path.read_text().split("\n## ")[1:]:
+        sections[part.split(" (", 1)[0].split("\n", 1)[0]] = "## " + part.rstrip("\n") + "\n"
+    return sections
+
+
 def main() -> None:
+    """Every benchmark, or (with script names as arguments, e.g. `run.py bench_chat.py`) only those: the other
+    sections of RESULTS.md are then kept as they were."""
+    chosen = set(sys.argv[1:]) or {script for script, _, _ in BENCHES}
+    unknown = chosen - {script for script, _, _ in BENCHES}
+    if unknown:
+        raise SystemExit(f"unknown benchmarks: {', '.join(sorted(unknown))}")
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    sections = []
+    measured = {}
     for script, heading, note in BENCHES:
+        if script not in chosen:
+            continue
+        missing = NEEDS.get(script, lambda: "")()
+        if missing:
+            print(f"{script} not measured: {missing}", file=sys.stderr)
+            measured[heading] = f"## {heading}\n\nNot measured: {missing}.\n"
+            continue
         started, load = datetime.now(UTC), os.getloadavg()[0]  # load: what else the machine was doing
         rows = measure(script)
         text = f"## {heading} ({started:%Y-%m-%d %H:%M} UTC, {machine}, load average {load:.1f} before)\n\n"
         text += table(rows) + "\n"
-        sections.append(text + (f"\n{note(rows)}\n" if note(rows) else ""))
+        measured[heading] = text + (f"\n{note(rows)}\n" if note(rows) else "")
+    kept = earlier_sections()  # read last, so that a section written meanwhile is kept
+    sections = [measured.get(heading) or kept.get(heading) for _, heading, _ in BENCHES]
     text = (
         "# Benchmark results\n\nWritten by `make bench` (benchmarks/run.py); each row is a fresh process.\n\n"
-        + "\n".join(sections)
+        + "\n".join(section for section in sections if section)
     )
     (HERE / "RESULTS.md").write_text(text)
     print(text)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from roofline.web.chat.events import announce, message_payload
+from roofline.web.chat.events import announce, encode, frame_of, message_payload
 from roofline.web.chat.models import Channel, ChannelEvent, Mention, Message, MessageRevision, Reaction, Topic
 from roofline.web.discussions.policy import LINK, MENTION
 from roofline.web.markdown import render_markdown
@@ -25,14 +25,16 @@ class ChatError(ValueError):
     """A request the chat refuses; the message is sent back to the client as an error frame."""
 
 
-def _append_event(channel_id: int, kind: str, payload: dict) -> int:
-    """Append the channel's next event (inside the caller's transaction) and announce it after commit."""
-    channel = Channel.objects.select_for_update().get(pk=channel_id)
+def _append_event(channel_id: int, kind: str, payload: dict, locked: Channel | None = None) -> int:
+    """Append the channel's next event (inside the caller's transaction) and announce it after commit; `locked`
+    is the channel if the caller already holds it locked."""
+    channel = locked or Channel.objects.select_for_update().get(pk=channel_id)
     channel.last_seq += 1
     channel.save(update_fields=["last_seq"])
     ChannelEvent.objects.create(channel=channel, seq=channel.last_seq, kind=kind, payload=payload)
     seq = channel.last_seq
-    transaction.on_commit(lambda: announce(channel_id, seq))
+    text = encode(frame_of(channel.slug, seq, kind, payload))
+    transaction.on_commit(lambda: announce(channel_id, seq, text))
     return seq
 
 
@@ -76,21 +78,30 @@ def _full(message_id: int) -> Message:
     )
 
 
-@transaction.atomic
 def post_message(author, channel: Channel, topic_name: str, body: str) -> Message:
     """Store a message in `topic` (created on first use) and append its event; both or neither."""
     if not author.is_authenticated or not author.is_active:
         raise ChatError("Sign in to post.")
     topic_name = " ".join(topic_name.split())[:MAX_TOPIC_CHARS] or "general"
+    if not body.strip() or len(body) > MAX_MESSAGE_CHARS:
+        _check_limits(author, body)  # raises the error for an empty or long message
+    rendered = render_markdown(body).html  # before the transaction: the write lock is held for its length
+    return _store_message(author, channel, topic_name, body, rendered)
+
+
+@transaction.atomic
+def _store_message(author, channel: Channel, topic_name: str, body: str, rendered: str) -> Message:
     _check_limits(author, body)
+    # Lock the channel first: it serialises seq numbers per channel, and two first posts to a new topic (which
+    # would race to create it, an IntegrityError on PostgreSQL) one after the other.
+    locked = Channel.objects.select_for_update().get(pk=channel.pk)
     topic, _ = Topic.objects.get_or_create(channel=channel, name=topic_name)
-    rendered = render_markdown(body).html
-    locked = Channel.objects.select_for_update().get(pk=channel.pk)  # serialises seq numbers per channel
     message = Message.objects.create(
         channel=channel, topic=topic, seq=locked.last_seq + 1, author=author, body=body, rendered_html=rendered
     )
     Topic.objects.filter(pk=topic.pk).update(last_message_at=message.created_at)
-    _append_event(channel.pk, ChannelEvent.Kind.MESSAGE, {"message": message_payload(_full(message.pk))})
+    payload = {"message": message_payload(message, reactions={})}  # new: no reactions yet, nothing to re-read
+    _append_event(channel.pk, ChannelEvent.Kind.MESSAGE, payload, locked)
     names = set(MENTION.findall(body))
     if names:
         members = get_user_model().objects.filter(username__in=names).exclude(pk=author.pk)

@@ -1,14 +1,55 @@
-"""Database work for the chat consumer (run in worker threads): lookups, presence, read state, event frames."""
+"""Database work for the chat consumer (run in worker threads): lookups, presence, read state, event frames.
+
+Each action a connection asks for is one call here (one trip to the database thread, one connection): it re-reads
+the member (signed out or deactivated members are refused) and then acts.
+"""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from roofline.web.chat import actions
 from roofline.web.chat.actions import ChatError
-from roofline.web.chat.events import broadcast, event_frame, events_after
+from roofline.web.chat.events import announce_presence, event_frame, events_after
 from roofline.web.chat.models import Channel, Message, Presence, ReadState, Topic
 
 PRESENCE_STALE = timedelta(seconds=90)  # a connection not refreshed for this long is gone (its process died)
+
+
+def active_member(user_id: int | None, refusal: str = "Sign in first."):
+    """The member with this id if still active, else ChatError(refusal)."""
+    member = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id is not None else None
+    if member is None:
+        raise ChatError(refusal)
+    return member
+
+
+def post(user_id: int | None, channel_slug: str, topic: str, body: str) -> Message:
+    member = active_member(user_id, "Sign in to post.")
+    return actions.post_message(member, channel_by_slug(channel_slug), topic, body)
+
+
+def change(user_id: int | None, message_id: int, action, *args) -> None:
+    """Edit, delete or react to a message: `action` is one of actions.edit_message, delete_message, toggle_reaction."""
+    member = active_member(user_id)
+    action(member, message_by_id(message_id), *args)
+
+
+def typist(user_id: int | None, channel_slug: str) -> tuple[int, str, str]:
+    """(channel id, slug, username) for a typing frame."""
+    member = active_member(user_id)
+    channel = channel_by_slug(channel_slug)
+    return channel.pk, channel.slug, member.get_username()
+
+
+def read(user_id: int | None, channel_slug: str, seq: int) -> None:
+    mark_read(active_member(user_id), channel_by_slug(channel_slug), seq)
+
+
+def resolve(user_id: int | None, channel_slug: str, topic: str, resolved: bool) -> None:
+    member = active_member(user_id)
+    actions.resolve_topic(member, topic_by_name(channel_slug, topic), resolved)
 
 
 def channel_by_slug(slug: str) -> Channel:
@@ -42,23 +83,22 @@ def present_members(channel_id: int) -> list[str]:
     return sorted(set(fresh.values_list("member__username", flat=True)))
 
 
-def _announce_presence(channel: Channel) -> None:
-    broadcast(channel.pk, {"type": "presence", "channel": channel.slug, "members": present_members(channel.pk)})
-
-
-def arrive(connection: str, member, channel: Channel) -> None:
-    Presence.objects.update_or_create(connection=connection, channel=channel, defaults={"member": member})
-    _announce_presence(channel)
+def arrive(connection: str, user_id: int, channel: Channel) -> None:
+    Presence.objects.update_or_create(connection=connection, channel=channel, defaults={"member_id": user_id})
+    announce_presence(channel.pk)
 
 
 def depart(connection: str, channel_id: int) -> None:
     deleted, _ = Presence.objects.filter(connection=connection, channel_id=channel_id).delete()
     if deleted:
-        _announce_presence(Channel.objects.get(pk=channel_id))
+        announce_presence(channel_id)
 
 
-def touch(connection: str) -> None:
-    Presence.objects.filter(connection=connection).update(seen_at=timezone.now())
+def touch(connections: list[str]) -> None:
+    """Mark these connections (all of one process) as still present."""
+    now = timezone.now()
+    for start in range(0, len(connections), 500):
+        Presence.objects.filter(connection__in=connections[start : start + 500]).update(seen_at=now)
 
 
 def mark_read(member, channel: Channel, seq: int) -> None:

@@ -17,6 +17,7 @@
   var counter = 0;
   var typingTimer = null;
   var lastTypingSent = 0;
+  var readTimer = null;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -39,6 +40,7 @@
     var li = el("li", "chat-message" + (m.deleted ? " deleted" : ""));
     li.id = "m-" + m.seq;
     li.dataset.id = m.id; li.dataset.seq = m.seq; li.dataset.topic = m.topic; li.dataset.author = m.author;
+    li.dataset.body = m.body;
     var meta = el("div", "chat-meta");
     meta.appendChild(el("strong", "", m.author));
     meta.appendChild(document.createTextNode(" "));
@@ -86,33 +88,53 @@
   }
 
   function startEdit(li, id) {
+    // The Markdown source, not the rendered text (math, code and links would lose their markup).
     var body = li.querySelector(".chat-body");
+    var shown = Array.prototype.slice.call(body.childNodes);
     var area = el("textarea", "edit-box");
     area.setAttribute("aria-label", "Edit message");
-    area.value = body.textContent.trim();
+    area.value = li.dataset.body;
     var save = el("button", "", "Save");
     save.type = "button";
-    save.addEventListener("click", function () { send({ type: "edit", id: id, body: area.value }); });
-    body.replaceChildren(area, save);
+    var cancel = el("button", "link-button", "Cancel");
+    cancel.type = "button";
+    function restore() { body.replaceChildren.apply(body, shown); }
+    save.addEventListener("click", function () {
+      if (area.value === li.dataset.body) restore(); // unchanged: the server sends no event to redraw it
+      else send({ type: "edit", id: id, body: area.value });
+    });
+    cancel.addEventListener("click", restore);
+    body.replaceChildren(area, save, cancel);
     area.focus();
   }
 
-  function place(li) {
+  function place(li, kind) {
     var existing = list.querySelector('[data-id="' + li.dataset.id + '"]');
     if (existing) existing.replaceWith(li);
-    else list.appendChild(li);
+    else if (kind === "message") list.appendChild(li); // an edit of a message not on the page is not new
+    else return;
     if (window.rooflineRenderMath) window.rooflineRenderMath();
+  }
+
+  function markRead() {
+    // One read frame for a burst of events (a reconnect can bring hundreds): the server limits frames.
+    if (readTimer || document.visibilityState !== "visible") return;
+    readTimer = setTimeout(function () {
+      readTimer = null;
+      send({ type: "read", channel: channel, seq: lastSeq });
+    }, 500);
   }
 
   function apply(frame) {
     if (frame.seq <= lastSeq) return; // already applied: never twice
     lastSeq = frame.seq;
-    if (frame.message) place(draw(frame.message));
-    if (document.visibilityState === "visible") send({ type: "read", channel: channel, seq: lastSeq });
+    if (frame.message) place(draw(frame.message), frame.kind);
+    markRead();
   }
 
   function onFrame(frame) {
     if (frame.type === "event" && frame.channel === channel) apply(frame);
+    else if (frame.type === "subscribed" && frame.channel === channel) markRead(); // the page shows the latest
     else if (frame.type === "presence" && frame.channel === channel) {
       var presence = document.getElementById("presence");
       presence.replaceChildren.apply(presence, frame.members.map(function (name) { return el("li", "", name); }));
@@ -177,6 +199,8 @@
         if (window.rooflineRenderMath) window.rooflineRenderMath();
       });
   });
+
+  document.addEventListener("visibilitychange", markRead);
 
   connect();
 })();
