@@ -16,6 +16,8 @@ from roofline.web.markdown import render_markdown
 from roofline.web.search.api import search
 
 PAGE_SIZE = 10
+# A word found in more articles than this is ranked among the newest SEARCH_WINDOW of them (benchmarks/RESULTS.md).
+SEARCH_WINDOW = 20_000
 
 
 def _visible(request: HttpRequest, slug: str) -> Article:
@@ -149,7 +151,9 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
 def article_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     page_number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
-    results = search(query, kinds=[actions.SEARCH_KIND], limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    results = search(
+        query, kinds=[actions.SEARCH_KIND], limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, window=SEARCH_WINDOW
+    )
     pages = max(1, -(-results.total // PAGE_SIZE))
     return render(
         request, "articles/search.html", {"query": query, "results": results, "page": page_number, "pages": pages}
