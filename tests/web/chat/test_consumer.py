@@ -4,12 +4,11 @@ reconnects after the last number it saw gets exactly what it missed, in order.""
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
-from django.conf import settings as django_settings
-from django.test import Client
 
 from roofline.web.asgi import application
 from roofline.web.chat import actions
 from roofline.web.chat.models import Channel, ChannelEvent, Message
+from tests.web.chat.sockets import connected, frames_until, headers_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,30 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def general():
     """#general as the data migration makes it (transactional tests empty the tables between tests)."""
     return Channel.objects.get_or_create(slug="general", defaults={"name": "general"})[0]
-
-
-def headers_for(user=None) -> list[tuple[bytes, bytes]]:
-    headers = [(b"origin", b"http://testserver")]
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookie = f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
-        headers.append((b"cookie", cookie.encode()))
-    return headers
-
-
-async def connected(headers) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(application, "/ws/chat/", headers=headers)
-    ok, _ = await communicator.connect(timeout=5)
-    assert ok
-    return communicator
-
-
-async def frames_until(communicator, predicate, timeout: float = 5.0) -> list[dict]:
-    seen = []
-    while not seen or not predicate(seen[-1]):
-        seen.append(await communicator.receive_json_from(timeout=timeout))
-    return seen
 
 
 def test_a_posted_message_is_stored_then_delivered_to_subscribers_in_order(member, other_member):
