@@ -5,7 +5,7 @@ import os
 import pytest
 from django.test import Client
 
-pytest_plugins = ["tests.github_standin"]  # the `github` fixture: a local stand-in for GitHub
+pytest_plugins = ["tests.github_standin", "tests.postgres"]  # fixtures: `github` (a stand-in), `postgres_url`
 
 SCALE_OUT_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
 

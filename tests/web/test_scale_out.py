@@ -3,15 +3,12 @@ Each test skips, saying why, where its engine is not running."""
 
 import subprocess
 import sys
-import uuid
 
-import psycopg
 import pytest
 import redis
 
 from tests.conftest import roofline_env
 
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
 SUBMIT = """
@@ -33,19 +30,6 @@ def run(args: list[str], env: dict) -> str:
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.strip()
-
-
-@pytest.fixture
-def postgres_url():
-    name = f"roofline_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=2)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}: {error}")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
 
 
 @pytest.fixture
