@@ -188,3 +188,18 @@ def sign_in(context, live_url):
 
     return sign_in
 
+
+
+def close_contexts(request, contexts) -> None:
+    """Close a test's extra browser contexts [(name, context, page)], saving each page's screenshot to
+    test-artifacts/<test>-<name>.png when the test failed."""
+    report = getattr(request.node, "rep_call", None)
+    for name, context, page in contexts:
+        if report is not None and report.failed:
+            directory = Path(request.config.rootpath) / "test-artifacts"
+            directory.mkdir(exist_ok=True)
+            try:
+                page.screenshot(path=str(directory / f"{request.node.name}-{name}.png"), full_page=True)
+            except Exception as error:  # noqa: BLE001 - a missing screenshot must not hide the test's own failure
+                print(f"could not save a screenshot: {error}")
+        context.close()

@@ -3,7 +3,6 @@ server (uvicorn in this process, the in-process channel layer): a message with m
 its edit (from its Markdown source), a reaction and its deletion reach the other side, presence lists both, and
 neither page reports an error."""
 
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,6 +11,7 @@ from playwright.sync_api import expect
 
 from roofline.web.chat import actions
 from roofline.web.chat.models import Channel, Message, ReadState
+from tests.browser.conftest import close_contexts
 
 pytestmark = pytest.mark.browser
 
@@ -57,16 +57,7 @@ def open_chat(browser, live_url, request):
         return page
 
     yield open_chat
-    report = getattr(request.node, "rep_call", None)
-    for name, context, page in contexts:
-        if report is not None and report.failed:
-            directory = Path(request.config.rootpath) / "test-artifacts"
-            directory.mkdir(exist_ok=True)
-            try:
-                page.screenshot(path=str(directory / f"{request.node.name}-{name}.png"), full_page=True)
-            except Exception as error:  # noqa: BLE001 - a missing screenshot must not hide the test's own failure
-                print(f"could not save a screenshot: {error}")
-        context.close()
+    close_contexts(request, contexts)
 
 
 def test_two_members_chat_live_post_edit_react_delete_and_see_each_other(general, member, other_member, open_chat):

@@ -3,13 +3,13 @@ tests/github_standin.py), each in a browser context of their own: a Q&A thread w
 votes and the accepted answer, an edit and its history, a comment and its tombstone, search, and the inboxes."""
 
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
 from roofline.web.discussions.models import Category, Notification, Post, Thread
+from tests.browser.conftest import close_contexts
 from tests.github_standin import github_identity
 
 pytestmark = pytest.mark.browser
@@ -74,16 +74,7 @@ def open_page(browser, request):
         return page
 
     yield open_page
-    report = getattr(request.node, "rep_call", None)
-    for name, context, page in contexts:
-        if report is not None and report.failed:
-            directory = Path(request.config.rootpath) / "test-artifacts"
-            directory.mkdir(exist_ok=True)
-            try:
-                page.screenshot(path=str(directory / f"{request.node.name}-{name}.png"), full_page=True)
-            except Exception as error:  # noqa: BLE001 - a missing screenshot must not hide the test's own failure
-                print(f"could not save a screenshot: {error}")
-        context.close()
+    close_contexts(request, contexts)
 
 
 def sign_in_with_github(page, live_url: str, github, identity) -> None:
