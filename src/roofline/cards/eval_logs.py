@@ -228,7 +228,8 @@ def _lm_eval(name: str, log: dict) -> EvalLog:
                     result.notes.append(f"{task} {key}: {raw!r} is not a number, left out")
                 continue
             stderr = _number(entry.get(f"{metric}_stderr,{filt}" if filt else f"{metric}_stderr"))
-            result.metrics.append(EvalMetric(str(task), metric, value, stderr, n, shots, filt or None))
+            config = filt if filt and filt != "none" else None  # lm-eval names the absent filter "none"
+            result.metrics.append(EvalMetric(str(task), metric, value, stderr, n, shots, config))
     config = log.get("config") if isinstance(log.get("config"), dict) else {}
     if config.get("limit") is not None:
         result.notes.append(f"Run with limit={config['limit']}: each task scored on a subset of its items.")

@@ -18,10 +18,18 @@ def hub_client():
     return HfApi()
 
 
+def _network_errors() -> tuple[type[Exception], ...]:
+    """The Hub client's connection errors (httpx's in huggingface_hub 1.x and later), and offline mode."""
+    from huggingface_hub import errors
+
+    return tuple(getattr(errors, name) for name in ("HTTPError", "OfflineModeIsEnabled") if hasattr(errors, name))
+
+
 def hub_facts(repo_id: str) -> CheckpointFacts:
     from huggingface_hub.errors import (
         GatedRepoError,
         HfHubHTTPError,
+        HFValidationError,
         LocalEntryNotFoundError,
         NotASafetensorsRepoError,
         RepositoryNotFoundError,
@@ -56,7 +64,9 @@ def hub_facts(repo_id: str) -> CheckpointFacts:
         raise CardError(f"{repo_id}: the Hub cannot be reached and the files are not cached") from None
     except HfHubHTTPError as error:
         raise CardError(f"{repo_id}: the Hub refused the request ({error})") from None
-    except OSError as error:
+    except HFValidationError as error:
+        raise CardError(f"{repo_id!r} is not a valid Hub id ({error})") from None
+    except (OSError, *_network_errors()) as error:
         raise CardError(f"{repo_id}: the Hub cannot be reached ({error})") from None
     except UnicodeDecodeError:
         raise CardError(f"{repo_id}: a metadata file is not UTF-8 text") from None
