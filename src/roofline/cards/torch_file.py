@@ -3,6 +3,7 @@ restricted unpickler that builds tensors and plain containers and refuses every 
 would run code when unpickled is rejected, not run. Memory-mapped where the file format allows it."""
 
 import pickle
+import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -19,7 +20,9 @@ def read_torch_state(path: str | Path) -> dict[str, int]:
     path = Path(path)
     try:
         mmap = zipfile.is_zipfile(path)  # torch's zip format can be memory-mapped; the legacy format cannot
-        state = torch.load(path, map_location="cpu", weights_only=True, mmap=mmap)
+        with warnings.catch_warnings():  # torch warns about pickle protocols it did not write; the error says more
+            warnings.simplefilter("ignore", UserWarning)
+            state = torch.load(path, map_location="cpu", weights_only=True, mmap=mmap)
     except pickle.UnpicklingError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else "refused"
         raise CardError(
