@@ -9,7 +9,7 @@ from huggingface_hub.repocard_data import model_index_to_eval_results
 
 from roofline.cards import CardRequest, generate_card, load_answers_file
 from roofline.cards.render import NOT_PROVIDED
-from tests.cards.conftest import FIXTURES, INSPECT_METRICS, LM_EVAL_METRICS, SCORECARD_METRICS
+from tests.cards.builders import FIXTURES, INSPECT_METRICS, LM_EVAL_METRICS, SCORECARD_METRICS
 
 
 def round_trip(markdown: str) -> set[tuple]:

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from roofline.cards import read_eval_log, read_eval_log_file
-from tests.cards.conftest import FIXTURES, LM_EVAL_RESULTS, SCORECARD
+from tests.cards.builders import FIXTURES, LM_EVAL_RESULTS, SCORECARD
 
 
 def by_key(log):

@@ -9,7 +9,7 @@ import pytest
 
 from roofline.cards import CardError, facts_from_files, read_facts
 from roofline.cards.safetensors_header import read_safetensors_header
-from tests.cards.conftest import tiny_llama_config, write_gguf
+from tests.cards.builders import tiny_llama_config, write_gguf
 
 
 def numel(model) -> int:

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from roofline.cards import CardError, load_answers_text, read_eval_log, read_facts
-from tests.cards.conftest import SCORECARD, write_gguf
+from tests.cards.builders import SCORECARD, write_gguf
 
 
 class RunsCode:
