@@ -44,7 +44,7 @@ def render_body(
     metadata: dict,
     missing: list[str],
 ) -> str:
-    parts = [f"# {name}", _text(answers.summary)]
+    parts = [f"# {' '.join(name.split())}", _text(answers.summary)]
     parts += _details(facts, answers, metadata)
     parts += ["## Uses", "### Intended use", _text(answers.intended_use)]
     parts += ["### Out-of-scope use", _text(answers.out_of_scope_use)]
@@ -198,9 +198,7 @@ def _technical(facts: CheckpointFacts | None, serving: list[ServingEstimate], as
             "(the VRAM calculator, `roofline vram`, adds activations, workspace and fragmentation). GB = 10^9 bytes."
         )
         parts.append(_table(["GPU", "Weights", "KV cache", "GPU memory", "Fits one GPU", "Decode tokens/s ≤"], rows))
-        parts.append(
-            "<details><summary>Assumptions</summary>\n\n" + "\n".join(f"- {a}" for a in assumptions) + "\n\n</details>"
-        )
+        parts += ["#### Assumptions", "\n".join(f"- {a}" for a in assumptions)]
     else:
         parts.append("\n".join(f"- {a}" for a in assumptions) or "Not estimated: no config.json to describe the model.")
     return parts
