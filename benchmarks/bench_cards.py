@@ -9,12 +9,12 @@ header reader never touches the data. Each figure is the median of repeated call
 import json
 import math
 import shutil
-import statistics
 import struct
 import tempfile
-import time
 from importlib import resources
 from pathlib import Path
+
+from bench_throughput import timed  # median and p95 of repeated calls, in ms (run.py runs this from benchmarks/)
 
 from roofline.cards import CardRequest, generate_card, read_facts
 
@@ -66,17 +66,6 @@ def make_checkpoint(directory: Path) -> None:
         raise SystemExit(f"the file system does not keep holes ({used:,} bytes written); not benchmarking")
 
 
-def timed(call) -> tuple[float, float]:
-    call()
-    samples = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        call()
-        samples.append(1000 * (time.perf_counter() - started))
-    samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
-
-
 def main() -> None:
     directory = Path(tempfile.mkdtemp(prefix="bench-cards-"))
     try:
@@ -84,9 +73,9 @@ def main() -> None:
         facts = read_facts(str(directory), hash_files=False)
         if facts.params_total != LLAMA_2_7B_PARAMS:
             raise SystemExit(f"counted {facts.params_total:,} parameters, expected {LLAMA_2_7B_PARAMS:,}")
-        facts_median, facts_p95 = timed(lambda: read_facts(str(directory), hash_files=False))
+        facts_median, facts_p95 = timed(lambda: read_facts(str(directory), hash_files=False), REPEATS)
         request = CardRequest(checkpoint=str(directory), hash_files=False)
-        card_median, card_p95 = timed(lambda: generate_card(request))
+        card_median, card_p95 = timed(lambda: generate_card(request), REPEATS)
         print(
             json.dumps(
                 {

@@ -162,6 +162,7 @@ async def measure(urls: list[str], cookies: list[str], pids: list[int]) -> dict:
     for batch in range(0, len(clients), 20):
         await asyncio.gather(*(c.open() for c in clients[batch : batch + 20]))
     await asyncio.wait_for(asyncio.gather(*(c.subscribed.wait() for c in clients)), 120)
+
     def settling() -> bool:  # until every client sees everyone present, and presence frames have stopped
         quiet = time.perf_counter() - max(c.last_presence for c in clients)
         return any(c.present < len(clients) for c in clients) or quiet < 2

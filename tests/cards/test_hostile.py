@@ -122,7 +122,7 @@ def test_malformed_answers():
     ("content", "message"),
     [
         (b'{"accuracy": 0.5}', "unknown eval log shape"),
-        (b"[1, 2]", "must be a JSON object"),
+        (b"[1, 2]", "must hold a JSON object"),
         (b"\x00\x01binary", "not valid JSON"),
         (json.dumps({**SCORECARD, "schema": "roofline.scorecard/9"}).encode(), "not supported"),
         (json.dumps({**SCORECARD, "suites": [{"name": "x"}]}).encode(), "suites.0.version: Field required"),

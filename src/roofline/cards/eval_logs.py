@@ -3,7 +3,6 @@ JSON, and inspect_ai logs (`.json`, and `.eval` zip archives: `header.json`, or 
 run that has not finished). The format is recognised from the content, not the file name."""
 
 import io
-import json
 import math
 import struct
 import zipfile
@@ -13,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from roofline.cards.errors import CardError
+from roofline.cards.jsontext import json_object
 
 MAX_LOG_BYTES = 256 * 2**20  # 256 MiB: inspect .json logs keep every sample
 MAX_MEMBER_BYTES = 64 * 2**20  # one file inside an .eval archive, uncompressed (a zip bomb stops here)
@@ -63,12 +63,7 @@ def read_eval_log(name: str, data: bytes) -> EvalLog:
     """The log in `data` (the bytes of file `name`); CardError when it is none of the known formats."""
     if data[:4] == b"PK\x03\x04":
         return _inspect_archive(name, data)
-    try:
-        log = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CardError(f"{name}: not valid JSON ({error}) and not an inspect .eval archive") from None
-    if not isinstance(log, dict):
-        raise CardError(f"{name}: an eval log must be a JSON object")
+    log = json_object(data, name)
     schema = log.get("schema")
     if isinstance(schema, str) and schema.startswith("roofline.scorecard/"):
         return _scorecard(name, log)
@@ -320,13 +315,7 @@ def _member(archive: zipfile.ZipFile, member: str, name: str) -> dict:
             raw = file.read(MAX_MEMBER_BYTES + 1)
     if len(raw) > MAX_MEMBER_BYTES:
         raise CardError(f"{name}: {member} unpacks to more than {MAX_MEMBER_BYTES:,} bytes")
-    try:
-        value = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CardError(f"{name}: {member} is not valid JSON ({error})") from None
-    if not isinstance(value, dict):
-        raise CardError(f"{name}: {member} must hold a JSON object")
-    return value
+    return json_object(raw, f"{name}: {member}")
 
 
 def _zstd_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

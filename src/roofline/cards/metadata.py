@@ -2,13 +2,13 @@
 shard index, an existing README, a chat template), read from a directory or from uploaded texts, each capped
 in size and checked, so a malformed file gets a message that names it."""
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from roofline.cards.errors import CardError
+from roofline.cards.jsontext import json_object
 
 MAX_METADATA_BYTES = 16 * 2**20  # 16 MiB per file: far above any real config, tokenizer config or README
 JSON_FILES = ("config.json", "tokenizer_config.json", "generation_config.json", "model.safetensors.index.json",
@@ -58,7 +58,7 @@ def metadata_from_texts(texts: dict[str, str]) -> Metadata:
     for name, text in texts.items():
         if len(text.encode()) > MAX_METADATA_BYTES:
             raise CardError(f"{name}: over the {MAX_METADATA_BYTES:,}-byte limit")
-    parsed = {name: parse_json_object(texts[name], name) for name in JSON_FILES if name in texts}
+    parsed = {name: json_object(texts[name], name) for name in JSON_FILES if name in texts}
     meta.config = parsed.get("config.json")
     meta.tokenizer_config = parsed.get("tokenizer_config.json")
     meta.generation_config = parsed.get("generation_config.json")
@@ -69,16 +69,6 @@ def metadata_from_texts(texts: dict[str, str]) -> Metadata:
     if "README.md" in texts:
         meta.readme_metadata = front_matter(texts["README.md"], "README.md")
     return meta
-
-
-def parse_json_object(text: str, name: str) -> dict:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CardError(f"{name} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-    if not isinstance(value, dict):
-        raise CardError(f"{name} must hold a JSON object")
-    return value
 
 
 def front_matter(text: str, name: str) -> dict:

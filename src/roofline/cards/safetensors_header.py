@@ -6,13 +6,13 @@ offsets relative to its start. The header is capped at 100,000,000 bytes, the sa
 so a file claiming a 10 GB header is refused before anything is allocated.
 """
 
-import json
 import math
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from roofline.cards.errors import CardError
+from roofline.cards.jsontext import json_object
 
 MAX_HEADER_BYTES = 100_000_000
 # bits per element of each dtype the format defines
@@ -77,12 +77,7 @@ def read_safetensors_header(path: str | Path) -> SafetensorsHeader:
 
 def parse_header(raw: bytes, name: str, file_bytes: int) -> SafetensorsHeader:
     """Check a header's JSON against the format; `file_bytes` bounds the data offsets (truncation)."""
-    try:
-        header = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CardError(f"{name}: the safetensors header is not valid JSON ({error})") from None
-    if not isinstance(header, dict):
-        raise CardError(f"{name}: the safetensors header must be a JSON object")
+    header = json_object(raw, f"{name}: the safetensors header")
     metadata = header.pop("__metadata__", None) or {}
     if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
         raise CardError(f"{name}: __metadata__ must map strings to strings")

@@ -27,6 +27,7 @@ from roofline.cards import (
     serving_for,
 )
 from roofline.cards.serving import DEFAULT_GPUS
+from roofline.commands.throughput import fail  # the one red line and exit status 2 every command uses
 from roofline.units import count, si
 
 console = Console()
@@ -48,11 +49,6 @@ card_app = typer.Typer(
     help="Model cards: `roofline card CHECKPOINT [--eval LOG ...]`, or `roofline card facts CHECKPOINT`.",
     no_args_is_help=True,
 )
-
-
-def fail(message: str) -> None:
-    errors.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 CHECKPOINT_HELP = "A Hugging Face directory, a .safetensors/.gguf/.bin/.pt file, or a Hub id (owner/name)."

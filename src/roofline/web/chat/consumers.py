@@ -258,7 +258,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "presence", "channel": self.slugs[channel_id], "members": members})
 
 
-
 class PresenceRefresher:
     """Keeps the Presence rows of this process's open connections fresh: one UPDATE for all of them every
     PRESENCE_REFRESH_SECONDS (rows no one refreshes for service.PRESENCE_STALE belong to a process that died)."""

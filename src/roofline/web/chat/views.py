@@ -13,8 +13,10 @@ WINDOW = 50
 
 
 def _messages(channel: Channel):
-    return Message.objects.filter(channel=channel).select_related("topic", "author", "channel").prefetch_related(
-        "reactions__member"
+    return (
+        Message.objects.filter(channel=channel)
+        .select_related("topic", "author", "channel")
+        .prefetch_related("reactions__member")
     )
 
 

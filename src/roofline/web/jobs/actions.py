@@ -84,7 +84,11 @@ def finish_job(job_id: UUID | str, result: dict) -> Job | None:
         if job.is_finished:
             return None
         return _record(
-            job, status=Job.Status.SUCCEEDED, progress=1.0, message="Done", result=result,
+            job,
+            status=Job.Status.SUCCEEDED,
+            progress=1.0,
+            message="Done",
+            result=result,
             finished_at=timezone.now(),
         )
 
@@ -96,9 +100,7 @@ def fail_job(job_id: UUID | str, error: str) -> Job | None:
         if job.is_finished:
             return None
         logger.warning("job %s failed: %s", job_id, error)
-        return _record(
-            job, status=Job.Status.FAILED, message="Failed", error=error, finished_at=timezone.now()
-        )
+        return _record(job, status=Job.Status.FAILED, message="Failed", error=error, finished_at=timezone.now())
 
 
 def beat(job_id: UUID | str) -> None:

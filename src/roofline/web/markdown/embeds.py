@@ -45,9 +45,7 @@ def tool_link(slug: str, request: dict) -> str:
 
 
 def error_box(block: str, message: str) -> str:
-    return (
-        f'<div class="embed-error" role="alert"><strong>{escape(PREFIX + block)}</strong>: {escape(message)}</div>'
-    )
+    return f'<div class="embed-error" role="alert"><strong>{escape(PREFIX + block)}</strong>: {escape(message)}</div>'
 
 
 def render_embed(block: str, source: str) -> tuple[str, str | None]:
