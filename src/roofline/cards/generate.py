@@ -15,6 +15,7 @@ from roofline.cards.render import render_body
 from roofline.cards.request import CardRequest, EvalLogInput
 from roofline.cards.serving import ServingEstimate, serving_estimates
 
+UNNAMED = "Unnamed model"  # neither the answers nor the checkpoint name it (an eval log's model may be another)
 # the card's parts a reader expects, and where each can come from
 ANSWERED = {
     "summary": "summary", "authors": "developers", "license": "licence", "languages": "languages",
@@ -88,10 +89,10 @@ def generate_card(request: CardRequest, allow_local_files: bool = True) -> CardR
     facts = checkpoint_facts(request, allow_local_files)
     logs = read_logs(request.eval_logs, allow_local_files)
     answers = request.answers
-    name = answers.model_name or (facts.name if facts and facts.name else None) or _log_model(logs) or "Model"
+    name = answers.model_name or (facts.name if facts and facts.name else None) or UNNAMED
     serving, assumptions = serving_for(facts, request.gpus)
     metadata, origin = front_matter(facts or _empty_facts(), answers, logs, name)
-    completeness = _completeness(facts, answers, logs, metadata)
+    completeness = _completeness(facts, answers, logs, metadata, named=name != UNNAMED)
     limitations = derived_limitations(facts, logs)
     body = render_body(name, facts, answers, logs, serving, assumptions, limitations, metadata, completeness["missing"])
     yaml_text = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000) if metadata else ""
@@ -101,16 +102,15 @@ def generate_card(request: CardRequest, allow_local_files: bool = True) -> CardR
     )
 
 
-def _log_model(logs: list[EvalLog]) -> str | None:
-    return next((log.model for log in logs if log.model), None)
-
-
 def _empty_facts() -> CheckpointFacts:
     return CheckpointFacts(source="none", kind="none")
 
 
-def _completeness(facts: CheckpointFacts | None, answers: CardAnswers, logs: list[EvalLog], metadata: dict) -> dict:
+def _completeness(
+    facts: CheckpointFacts | None, answers: CardAnswers, logs: list[EvalLog], metadata: dict, named: bool
+) -> dict:
     provided, missing = [], []
+    (provided if named else missing).append("model name")
     for field_name, label in ANSWERED.items():
         answered = bool(getattr(answers, field_name))
         if field_name in ("license", "languages", "base_model"):

@@ -94,7 +94,7 @@ def _details(facts: CheckpointFacts | None, answers: CardAnswers, metadata: dict
         ["Repository", answers.repository or NOT_PROVIDED],
         ["Paper", answers.paper or NOT_PROVIDED],
     ]
-    return ["## Model details", _table(["", ""], rows)]
+    return ["## Model details", _table(["Property", "Value"], rows)]
 
 
 def _architecture(f: CheckpointFacts | None) -> str:
@@ -175,7 +175,7 @@ def _technical(facts: CheckpointFacts | None, serving: list[ServingEstimate], as
         ["Context length (tokens)", f.context_length], ["Tied embeddings", f.tied_embeddings],
         ["Tokenizer", f.tokenizer_class],
     ]  # fmt: skip
-    parts += ["### Architecture", _table(["", ""], [row for row in shape if row[1] is not None])]
+    parts += ["### Architecture", _table(["Property", "Value"], [row for row in shape if row[1] is not None])]
     if f.stored_elements_by_dtype:
         rows = [[dtype, f"{n:,}"] for dtype, n in sorted(f.stored_elements_by_dtype.items(), key=lambda kv: -kv[1])]
         parts += ["### Stored elements by dtype", _table(["dtype", "elements"], rows)]

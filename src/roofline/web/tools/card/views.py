@@ -21,10 +21,10 @@ LONG_ANSWERS = ("summary", "intended_use", "out_of_scope_use", "training_data", 
                 "recommendations", "ethical_considerations", "how_to_use", "citation")  # fmt: skip
 
 
-def preview_html(result: CardResult) -> str:
-    """The card as the site shows it: the front matter as a YAML block, then the body, through render_markdown."""
+def split_card(result: CardResult) -> tuple[str, str]:
+    """(front matter YAML, body HTML): the body through the site's one Markdown renderer (sanitised)."""
     _, front, body = result.markdown.split("---\n", 2)
-    return render_markdown(f"```yaml\n{front}```\n\n{body}").html
+    return front, render_markdown(body).html
 
 
 def card_context(request: HttpRequest) -> dict:
@@ -33,7 +33,8 @@ def card_context(request: HttpRequest) -> dict:
         result = generate_card(request_from_form(request.POST, request.FILES), allow_local_files=False)
     except USER_ERRORS as error:
         return {"error": str(error)}
-    return {"result": result, "preview": preview_html(result)}
+    front, preview = split_card(result)
+    return {"result": result, "front_matter": front, "preview": preview}
 
 
 def _fields(values) -> list[dict]:
@@ -52,7 +53,7 @@ def page(request: HttpRequest) -> HttpResponse:
         "tool": TOOLS_BY_SLUG["card"],
         "fields": _fields(request.POST),
         "checkpoint": request.POST.get("checkpoint", ""),
-        "caps": {"metadata": MAX_METADATA_UPLOAD_BYTES, "log": MAX_LOG_UPLOAD_BYTES},
+        "caps": {"metadata_mib": MAX_METADATA_UPLOAD_BYTES // 2**20, "log_mib": MAX_LOG_UPLOAD_BYTES // 2**20},
     }
     status = 200
     if request.method == "POST":
