@@ -191,3 +191,30 @@ def test_gguf_without_chat_template_or_license(tmp_path):
 
     path = write_gguf(tmp_path / "x.gguf", tensors={"w": np.zeros((4, 4), dtype=np.float32)})
     assert read_facts(str(path)).params_total == 16
+
+
+def test_only_weight_files_are_read_as_weights(tmp_path, tiny_llama):
+    """training_args.bin (a pickle weights_only refuses) and optimizer.pt sit beside weights in trainer output."""
+    import torch
+
+    directory, model = tiny_llama
+    trainer_dir = tmp_path / "checkpoint-100"
+    trainer_dir.mkdir()
+    (trainer_dir / "config.json").write_text((directory / "config.json").read_text())
+    torch.save(model.state_dict(), trainer_dir / "pytorch_model.bin")
+    torch.save({"state": {0: {"exp_avg": torch.zeros(10)}}}, trainer_dir / "optimizer.pt")
+    (trainer_dir / "training_args.bin").write_bytes(b"\x80\x04\x95not a state dict")
+    facts = read_facts(str(trainer_dir), hash_files=False)
+    assert facts.params_total == numel(model)
+    assert facts.params_source == "PyTorch state dict"
+
+
+def test_several_gguf_files_in_a_directory_are_not_summed(tmp_path, tiny_llama):
+    directory = tmp_path / "ggufs"
+    directory.mkdir()
+    (directory / "config.json").write_text((tiny_llama[0] / "config.json").read_text())
+    write_gguf(directory / "model-Q4_K_M.gguf")
+    write_gguf(directory / "model-Q8_0.gguf")
+    facts = read_facts(str(directory), hash_files=False)
+    assert facts.params_total == numel(tiny_llama[1])  # the config formula's, as the note says
+    assert any("2 GGUF files" in note for note in facts.notes)

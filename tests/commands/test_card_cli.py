@@ -89,3 +89,8 @@ def test_bad_eval_log_and_answers(tmp_path, tiny_llama):
     answers.write_text("license: [x")
     result = run(tiny_llama[0], "--no-hash", "--answers", answers)
     assert result.exit_code == 2 and "not valid YAML" in result.output
+
+
+def test_unknown_gpu_is_an_error(tiny_llama):
+    result = run("facts", tiny_llama[0], "--no-hash", "--gpu", "voodoo5")
+    assert result.exit_code == 2 and "voodoo5" in result.output

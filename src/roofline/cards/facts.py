@@ -8,12 +8,19 @@ from pathlib import Path
 
 from roofline.cards.errors import CardError
 from roofline.cards.gguf_file import read_gguf
-from roofline.cards.metadata import Metadata, metadata_from_directory, metadata_from_texts
+from roofline.cards.metadata import (
+    BIN_INDEX,
+    SAFETENSORS_INDEX,
+    Metadata,
+    metadata_from_directory,
+    metadata_from_texts,
+)
 from roofline.cards.safetensors_header import SafetensorsHeader, read_safetensors_header
 from roofline.cards.torch_file import read_torch_state
 from roofline.modelspec import ModelSpec, ModelSpecError, model_spec
 
 WEIGHT_SUFFIXES = (".safetensors", ".gguf", ".bin", ".pt", ".pth")
+TORCH_WEIGHT_PATTERNS = ["pytorch_model*.bin", "model*.bin", "model*.pt", "model*.pth"]
 PACKED_QUANT_METHODS = ("gptq", "awq", "bitsandbytes", "aqlm", "hqq", "quanto", "eetq", "marlin")
 
 
@@ -102,17 +109,22 @@ def _directory_facts(directory: Path, hash_files: bool) -> CheckpointFacts:
     facts = CheckpointFacts(source=str(directory), kind="huggingface-directory", name=directory.name)
     meta = metadata_from_directory(directory)
     apply_metadata(facts, meta)
-    safetensors = _shards(directory, meta, ".safetensors")
+    safetensors = _shards(directory, meta.indexes.get(SAFETENSORS_INDEX), ["*.safetensors"])
+    torch_files = [] if safetensors else _shards(directory, meta.indexes.get(BIN_INDEX), TORCH_WEIGHT_PATTERNS)
+    ggufs = sorted(directory.glob("*.gguf"))
     if safetensors:
-        apply_headers(facts, [read_safetensors_header(path) for path in safetensors], meta.index)
+        apply_headers(facts, [read_safetensors_header(p) for p in safetensors], meta.indexes.get(SAFETENSORS_INDEX))
+    elif torch_files:
+        apply_torch(facts, torch_files)
+    elif len(ggufs) == 1:
+        apply_gguf(facts, ggufs[0])
+    elif ggufs:
+        facts.notes.append(
+            f"{len(ggufs)} GGUF files (one per quantisation?): give one file to count its parameters; the count "
+            "here is the config formula's."
+        )
     else:
-        others = sorted(p for p in directory.iterdir() if p.suffix in (".gguf", ".bin", ".pt", ".pth"))
-        if len(others) == 1 and others[0].suffix == ".gguf":
-            apply_gguf(facts, others[0])
-        elif others:
-            apply_torch(facts, [p for p in others if p.suffix != ".gguf"])
-        else:
-            facts.notes.append("No weight files in the directory: the parameter count is the config formula's.")
+        facts.notes.append("No weight files in the directory: the parameter count is the config formula's.")
     facts.files = [
         _file_fact(p, hash_files) for p in sorted(directory.iterdir()) if p.is_file() and not p.name.startswith(".")
     ]
@@ -120,15 +132,20 @@ def _directory_facts(directory: Path, hash_files: bool) -> CheckpointFacts:
     return facts
 
 
-def _shards(directory: Path, meta: Metadata, suffix: str) -> list[Path]:
-    """The weight files: those the index names (all must exist), else every file with the suffix."""
-    if meta.index is not None and "model.safetensors.index.json" in meta.present and suffix == ".safetensors":
-        names = sorted(set(meta.index["weight_map"].values()))
+def _shards(directory: Path, index: dict | None, patterns: list[str]) -> list[Path]:
+    """The weight files: those the index names (all must exist), else the files matching the first pattern that
+    matches any (so training_args.bin or optimizer.pt beside the weights are never read as weights)."""
+    if index is not None:
+        names = sorted(set(index["weight_map"].values()))
         missing = [n for n in names if not (directory / n).is_file()]
         if missing:
             raise CardError(f"{directory}: the index names shard(s) that are not there: {', '.join(missing[:5])}")
         return [directory / n for n in names]
-    return sorted(directory.glob(f"*{suffix}"))
+    for pattern in patterns:
+        found = sorted(directory.glob(pattern))
+        if found:
+            return found
+    return []
 
 
 def _file_facts(path: Path, hash_files: bool) -> CheckpointFacts:
@@ -222,6 +239,9 @@ def apply_headers(facts: CheckpointFacts, headers: list[SafetensorsHeader], inde
 
 
 def _apply_counts(facts: CheckpointFacts, counts: dict[str, int], source: str) -> None:
+    if not counts:
+        facts.notes.append(f"The {source} hold no tensors.")
+        return
     facts.stored_elements_by_dtype = counts
     facts.dtype = max(counts, key=counts.get) if counts else None
     stored = sum(counts.values())

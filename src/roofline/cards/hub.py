@@ -6,7 +6,7 @@ from pathlib import Path
 
 from roofline.cards.errors import CardError
 from roofline.cards.facts import CheckpointFacts, FileFact, apply_headers, apply_metadata, finish
-from roofline.cards.metadata import MAX_METADATA_BYTES, METADATA_FILES, metadata_from_texts
+from roofline.cards.metadata import MAX_METADATA_BYTES, METADATA_FILES, SAFETENSORS_INDEX, metadata_from_texts
 from roofline.cards.safetensors_header import SafetensorsHeader, TensorEntry
 
 
@@ -75,7 +75,7 @@ def hub_facts(repo_id: str) -> CheckpointFacts:
     apply_metadata(facts, meta)
     facts.name = repo_id
     if headers:
-        apply_headers(facts, headers, meta.index if "model.safetensors.index.json" in texts else None)
+        apply_headers(facts, headers, meta.indexes.get(SAFETENSORS_INDEX))
     facts.files = [
         FileFact(s.rfilename, s.size or 0, s.lfs.sha256 if s.lfs else None)
         for s in sorted(siblings, key=lambda s: s.rfilename)

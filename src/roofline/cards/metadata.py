@@ -15,6 +15,8 @@ JSON_FILES = ("config.json", "tokenizer_config.json", "generation_config.json", 
               "pytorch_model.bin.index.json", "chat_template.json")  # fmt: skip
 TEXT_FILES = ("README.md", "chat_template.jinja")
 METADATA_FILES = JSON_FILES + TEXT_FILES
+SAFETENSORS_INDEX, BIN_INDEX = "model.safetensors.index.json", "pytorch_model.bin.index.json"
+INDEX_FILES = (SAFETENSORS_INDEX, BIN_INDEX)
 
 
 @dataclass
@@ -22,7 +24,7 @@ class Metadata:
     config: dict | None = None
     tokenizer_config: dict | None = None
     generation_config: dict | None = None
-    index: dict | None = None  # model.safetensors.index.json or pytorch_model.bin.index.json
+    indexes: dict[str, dict] = field(default_factory=dict)  # shard indexes by file name (safetensors, bin)
     readme_metadata: dict = field(default_factory=dict)  # the YAML front matter of an existing README.md
     chat_template_file: bool = False  # chat_template.jinja / chat_template.json present
     present: list[str] = field(default_factory=list)
@@ -62,9 +64,11 @@ def metadata_from_texts(texts: dict[str, str]) -> Metadata:
     meta.config = parsed.get("config.json")
     meta.tokenizer_config = parsed.get("tokenizer_config.json")
     meta.generation_config = parsed.get("generation_config.json")
-    meta.index = parsed.get("model.safetensors.index.json") or parsed.get("pytorch_model.bin.index.json")
-    if meta.index is not None and not isinstance(meta.index.get("weight_map"), dict):
-        raise CardError("the shard index has no weight_map object (tensor name → shard file)")
+    for name in INDEX_FILES:
+        if name in parsed:
+            if not isinstance(parsed[name].get("weight_map"), dict):
+                raise CardError(f"{name} has no weight_map object (tensor name → shard file)")
+            meta.indexes[name] = parsed[name]
     meta.chat_template_file = "chat_template.jinja" in texts or "chat_template.json" in texts
     if "README.md" in texts:
         meta.readme_metadata = front_matter(texts["README.md"], "README.md")

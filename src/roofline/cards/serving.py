@@ -5,7 +5,8 @@ workspace and fragmentation."""
 
 from dataclasses import asdict, dataclass
 
-from roofline.hardware import UnknownAccelerator, UnsupportedDtype
+from roofline.cards.errors import CardError
+from roofline.hardware import UnknownAccelerator, UnsupportedDtype, get_accelerator
 from roofline.throughput import ThroughputError, ThroughputRequest, estimate_throughput
 
 DEFAULT_GPUS = ("h100-sxm", "a100-80gb", "l40s", "rtx4090")
@@ -49,7 +50,13 @@ def weights_format(dtype: str | None, quantization: str | None) -> tuple[str, st
 def serving_estimates(
     config: dict, dtype: str | None, quantization: str | None, context_length: int | None, gpus=DEFAULT_GPUS
 ) -> tuple[list[ServingEstimate], list[str]]:
-    """One estimate per GPU and the assumptions behind them (empty when the config cannot be estimated)."""
+    """One estimate per GPU and the assumptions behind them (empty when the config cannot be estimated);
+    CardError for a GPU the catalog does not know."""
+    for gpu in gpus:
+        try:
+            get_accelerator(gpu)
+        except UnknownAccelerator as error:
+            raise CardError(str(error)) from None
     fmt, note = weights_format(dtype, quantization)
     context = min(CONTEXT_TOKENS, context_length) if context_length else CONTEXT_TOKENS
     rows: list[ServingEstimate] = []
