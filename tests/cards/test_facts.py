@@ -218,3 +218,11 @@ def test_several_gguf_files_in_a_directory_are_not_summed(tmp_path, tiny_llama):
     facts = read_facts(str(directory), hash_files=False)
     assert facts.params_total == numel(tiny_llama[1])  # the config formula's, as the note says
     assert any("2 GGUF files" in note for note in facts.notes)
+
+
+def test_hashing_reports_progress_up_to_every_byte(tiny_llama):
+    heard = []
+    facts = read_facts(str(tiny_llama[0]), progress=lambda done, total: heard.append((done, total)))
+    total = sum(f.bytes for f in facts.files)
+    assert heard and heard[-1] == (total, total)
+    assert [done for done, _ in heard] == sorted(done for done, _ in heard)

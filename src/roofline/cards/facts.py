@@ -3,6 +3,7 @@
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -76,15 +77,21 @@ class CheckpointFacts:
         return data
 
 
-def read_facts(source: str, hash_files: bool = True, allow_local_files: bool = True) -> CheckpointFacts:
+Progress = Callable[[int, int], None]  # (bytes hashed so far, bytes to hash in all)
+
+
+def read_facts(
+    source: str, hash_files: bool = True, allow_local_files: bool = True, progress: Progress | None = None
+) -> CheckpointFacts:
     """The facts of `source`: a path (directory, .safetensors, .gguf, .bin/.pt) or a Hub id. Servers pass
-    allow_local_files=False, and then only Hub ids are read."""
+    allow_local_files=False, and then only Hub ids are read. `progress` hears how far hashing has got."""
+    hashing = progress if hash_files else None
     if allow_local_files:
         path = Path(source).expanduser()
         if path.is_dir():
-            return _directory_facts(path, hash_files)
+            return _directory_facts(path, hash_files, hashing)
         if path.is_file():
-            return _file_facts(path, hash_files)
+            return _file_facts(path, hash_files, hashing)
         if source.startswith((".", "/", "~")) or source.endswith(WEIGHT_SUFFIXES):
             raise CardError(f"{source}: no such file or directory")
     if source.count("/") != 1 or source.startswith((".", "/", "~")):
@@ -105,7 +112,7 @@ def facts_from_files(texts: dict[str, str], source: str = "uploaded files") -> C
     return facts
 
 
-def _directory_facts(directory: Path, hash_files: bool) -> CheckpointFacts:
+def _directory_facts(directory: Path, hash_files: bool, progress: Progress | None) -> CheckpointFacts:
     facts = CheckpointFacts(source=str(directory), kind="huggingface-directory", name=directory.name)
     meta = metadata_from_directory(directory)
     apply_metadata(facts, meta)
@@ -125,9 +132,8 @@ def _directory_facts(directory: Path, hash_files: bool) -> CheckpointFacts:
         )
     else:
         facts.notes.append("No weight files in the directory: the parameter count is the config formula's.")
-    facts.files = [
-        _file_fact(p, hash_files) for p in sorted(directory.iterdir()) if p.is_file() and not p.name.startswith(".")
-    ]
+    paths = [p for p in sorted(directory.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    facts.files = _file_list(paths, hash_files, progress)
     finish(facts)
     return facts
 
@@ -148,7 +154,7 @@ def _shards(directory: Path, index: dict | None, patterns: list[str]) -> list[Pa
     return []
 
 
-def _file_facts(path: Path, hash_files: bool) -> CheckpointFacts:
+def _file_facts(path: Path, hash_files: bool, progress: Progress | None) -> CheckpointFacts:
     kinds = {".safetensors": "safetensors", ".gguf": "gguf", ".bin": "pytorch", ".pt": "pytorch", ".pth": "pytorch"}
     kind = kinds.get(path.suffix)
     if kind is None:
@@ -164,7 +170,7 @@ def _file_facts(path: Path, hash_files: bool) -> CheckpointFacts:
         apply_gguf(facts, path)
     else:
         apply_torch(facts, [path])
-    facts.files = [_file_fact(path, hash_files)]
+    facts.files = _file_list([path], hash_files, progress)
     finish(facts)
     return facts
 
@@ -300,13 +306,26 @@ def finish(facts: CheckpointFacts) -> None:
         facts.notes.append("No tokenizer_config.json: whether a chat template ships is unknown.")
 
 
-def _file_fact(path: Path, hash_files: bool) -> FileFact:
-    return FileFact(path.name, path.stat().st_size, _sha256_file(path) if hash_files else None)
+HASH_CHUNK_BYTES = 8 * 2**20
 
 
-def _sha256_file(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
+def _file_list(paths: list[Path], hash_files: bool, progress: Progress | None) -> list[FileFact]:
+    """Name, size and (when asked) SHA-256 of each file, reporting hashed bytes to `progress`."""
+    sizes = [p.stat().st_size for p in paths]
+    total, done, files = sum(sizes), 0, []
+    for path, size in zip(paths, sizes, strict=True):
+        digest = None
+        if hash_files:
+            sha = hashlib.sha256()
+            with path.open("rb") as file:
+                while chunk := file.read(HASH_CHUNK_BYTES):
+                    sha.update(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+            digest = sha.hexdigest()
+        files.append(FileFact(path.name, size, digest))
+    return files
 
 
 def _sha256_bytes(data: bytes) -> str:

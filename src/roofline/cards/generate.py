@@ -8,7 +8,7 @@ import yaml
 from roofline.cards.answers import CardAnswers
 from roofline.cards.errors import CardError
 from roofline.cards.eval_logs import EvalLog, read_eval_log, read_eval_log_file
-from roofline.cards.facts import CheckpointFacts, facts_from_files, read_facts
+from roofline.cards.facts import CheckpointFacts, Progress, facts_from_files, read_facts
 from roofline.cards.limitations import derived_limitations
 from roofline.cards.metadata_card import front_matter
 from roofline.cards.render import render_body
@@ -68,9 +68,11 @@ def read_logs(inputs: list[EvalLogInput], allow_local_files: bool = True) -> lis
     return logs
 
 
-def checkpoint_facts(request: CardRequest, allow_local_files: bool = True) -> CheckpointFacts | None:
+def checkpoint_facts(
+    request: CardRequest, allow_local_files: bool = True, progress: Progress | None = None
+) -> CheckpointFacts | None:
     if request.checkpoint:
-        return read_facts(request.checkpoint, hash_files=request.hash_files, allow_local_files=allow_local_files)
+        return read_facts(request.checkpoint, request.hash_files, allow_local_files, progress)
     if request.files:
         return facts_from_files(request.files)
     return None
@@ -84,9 +86,10 @@ def serving_for(facts: CheckpointFacts | None, gpus: list[str]) -> tuple[list[Se
     )
 
 
-def generate_card(request: CardRequest, allow_local_files: bool = True) -> CardResult:
-    """The model card for `request`. Servers pass allow_local_files=False: only Hub ids and uploaded content."""
-    facts = checkpoint_facts(request, allow_local_files)
+def generate_card(request: CardRequest, allow_local_files: bool = True, progress: Progress | None = None) -> CardResult:
+    """The model card for `request`. Servers pass allow_local_files=False: only Hub ids and uploaded content.
+    `progress(done, total)` hears how many bytes of the local files have been hashed."""
+    facts = checkpoint_facts(request, allow_local_files, progress)
     logs = read_logs(request.eval_logs, allow_local_files)
     answers = request.answers
     name = answers.model_name or (facts.name if facts and facts.name else None) or UNNAMED

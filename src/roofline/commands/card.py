@@ -7,6 +7,7 @@ given as `./facts`.
 """
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -49,6 +51,22 @@ card_app = typer.Typer(
     help="Model cards: `roofline card CHECKPOINT [--eval LOG ...]`, or `roofline card facts CHECKPOINT`.",
     no_args_is_help=True,
 )
+
+
+@contextmanager
+def hashing_progress():
+    """A progress bar (on stderr) for SHA-256 of the checkpoint's files, shown once hashing starts."""
+    columns = (TextColumn("SHA-256"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = None
+
+        def advance(done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                task = bar.add_task("hash", total=total)
+            bar.update(task, completed=done)
+
+        yield advance
 
 
 CHECKPOINT_HELP = "A Hugging Face directory, a .safetensors/.gguf/.bin/.pt file, or a Hub id (owner/name)."
@@ -91,8 +109,8 @@ def make(
             checkpoint=checkpoint, eval_logs=[{"name": p.name, "path": str(p)} for p in eval_logs],
             answers=answers, hash_files=not no_hash, gpus=gpus,
         )  # fmt: skip
-        with errors.status("Reading the checkpoint" + ("" if no_hash else " and hashing its files")):
-            result = generate_card(request)
+        with hashing_progress() as progress:
+            result = generate_card(request, progress=progress)
     except ValidationError as error:
         fail("; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in error.errors()))
     except CardError as error:
@@ -122,9 +140,9 @@ def facts(
 ) -> None:
     """The checkpoint's facts, read without loading weights, with serving estimates."""
     try:
-        with errors.status("Reading the checkpoint" + ("" if no_hash else " and hashing its files")):
-            found = read_facts(checkpoint, hash_files=not no_hash)
-            serving, assumptions = serving_for(found, gpus)
+        with hashing_progress() as progress:
+            found = read_facts(checkpoint, hash_files=not no_hash, progress=progress)
+        serving, assumptions = serving_for(found, gpus)
     except CardError as error:
         fail(str(error))
     data = {**found.to_dict(), "serving": [vars(s) for s in serving], "serving_assumptions": assumptions}
