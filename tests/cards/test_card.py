@@ -129,3 +129,22 @@ def test_gguf_card(gguf_file):
     assert result.metadata_origin["license"] == "checkpoint"
     assert card.data.library_name == "gguf"
     assert "Not estimated: no config.json" in result.markdown
+
+
+def test_quantised_checkpoint_keeps_the_formula_count_and_says_why(tmp_path, tiny_llama):
+    """GPTQ packs eight 4-bit weights into one int32: stored elements are not parameters."""
+    import torch
+    from safetensors.torch import save_file
+
+    config = json.loads((tiny_llama[0] / "config.json").read_text())
+    config["quantization_config"] = {"quant_method": "gptq", "bits": 4, "group_size": 128}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    save_file({"model.layers.0.mlp.down_proj.qweight": torch.zeros(16, 64, dtype=torch.int32)},
+              tmp_path / "model.safetensors")  # fmt: skip
+    result = generate_card(CardRequest(checkpoint=str(tmp_path), hash_files=False, gpus=["h100-sxm"]))
+    facts = result.facts
+    assert facts.quantization == "gptq 4-bit"
+    assert facts.params_total == 202_048 and facts.params_source == "config.json (formula)"
+    assert any("packs several weights into one stored element" in note for note in facts.notes)
+    assert result.serving[0].weights_format == "int4"
+    assert any(note.startswith("Quantised weights (gptq 4-bit)") for note in result.limitations)
