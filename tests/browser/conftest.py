@@ -189,7 +189,6 @@ def sign_in(context, live_url):
     return sign_in
 
 
-
 def close_contexts(request, contexts) -> None:
     """Close a test's extra browser contexts [(name, context, page)], saving each page's screenshot to
     test-artifacts/<test>-<name>.png when the test failed."""

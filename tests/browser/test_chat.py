@@ -3,7 +3,6 @@ server (uvicorn in this process, the in-process channel layer): a message with m
 its edit (from its Markdown source), a reaction and its deletion reach the other side, presence lists both, and
 neither page reports an error."""
 
-
 import pytest
 from django.conf import settings
 from django.test import Client

@@ -1,15 +1,13 @@
 """Checkpoint facts read from headers and metadata only, checked against the instantiated models."""
 
 import hashlib
-import json
 import shutil
-from types import SimpleNamespace
 
 import pytest
 
 from roofline.cards import CardError, facts_from_files, read_facts
 from roofline.cards.safetensors_header import read_safetensors_header
-from tests.cards.builders import tiny_llama_config, write_gguf
+from tests.cards.builders import HubStandIn, tiny_llama_config, write_gguf
 
 
 def numel(model) -> int:
@@ -140,36 +138,8 @@ def test_missing_path_and_bad_source_say_so(tmp_path):
 def test_hub_id_goes_through_huggingface_hub(monkeypatch, tiny_llama):
     """The Hub path (model_info, hf_hub_download, get_safetensors_metadata) against a stand-in built from the
     local directory, at the one seam `hub_client`."""
-    from huggingface_hub.utils import SafetensorsFileMetadata, TensorInfo
-
     directory, model = tiny_llama
-    files = sorted(p for p in directory.iterdir() if p.is_file())
-
-    class StandIn:
-        def model_info(self, repo_id, files_metadata):
-            def lfs(p):
-                return (
-                    SimpleNamespace(sha256=hashlib.sha256(p.read_bytes()).hexdigest())
-                    if p.suffix == ".safetensors"
-                    else None
-                )
-
-            siblings = [SimpleNamespace(rfilename=p.name, size=p.stat().st_size, lfs=lfs(p)) for p in files]
-            return SimpleNamespace(sha="0123abc", siblings=siblings)
-
-        def hf_hub_download(self, repo_id, filename, revision):
-            return str(directory / filename)
-
-        def get_safetensors_metadata(self, repo_id, revision):
-            metas = {}
-            for p in directory.glob("*.safetensors"):
-                header = json.loads(p.read_bytes()[8 : 8 + int.from_bytes(p.read_bytes()[:8], "little")])
-                meta = header.pop("__metadata__", {})
-                tensors = {k: TensorInfo(v["dtype"], v["shape"], tuple(v["data_offsets"])) for k, v in header.items()}
-                metas[p.name] = SafetensorsFileMetadata(metadata=meta, tensors=tensors)
-            return SimpleNamespace(files_metadata=metas)
-
-    monkeypatch.setattr("roofline.cards.hub.hub_client", StandIn)
+    monkeypatch.setattr("roofline.cards.hub.hub_client", lambda: HubStandIn(directory))
     facts = read_facts("tiny/llama", allow_local_files=False)
     assert facts.kind == "hub"
     assert facts.name == "tiny/llama"

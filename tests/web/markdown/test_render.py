@@ -27,7 +27,7 @@ def square_embed():
         if req.n < 0:
             raise EmbedError("n must not be negative")
         link = escape(tool_link("square", req.model_dump()))
-        return f'<table class="embed"><tr><td>{req.n ** 2}</td></tr></table><a href="{link}">open in the tool</a>'
+        return f'<table class="embed"><tr><td>{req.n**2}</td></tr></table><a href="{link}">open in the tool</a>'
 
     yield
     del _renderers["square"]
@@ -99,7 +99,7 @@ def test_a_bad_embed_renders_a_visible_error_box_never_a_crash(square_embed, blo
 
 def test_an_embed_slot_cannot_be_forged_from_member_text(square_embed):
     html = render_markdown('<div class="embed-slot">EMBED:0000:0</div>\n\n```roofline:square\n{"n": 2}\n```').html
-    assert html.count("<table") == 1 and "&lt;div class=\"embed-slot\"&gt;EMBED:0000:0" in html
+    assert html.count("<table") == 1 and '&lt;div class="embed-slot"&gt;EMBED:0000:0' in html
 
 
 def test_the_committed_highlight_stylesheet_is_the_generated_one():

@@ -19,6 +19,7 @@ from tests.cards.builders import (
     LM_EVAL_METRICS,
     LM_EVAL_RESULTS,
     SCORECARD,
+    HubStandIn,
     make_tiny_llama,
 )
 from tests.conftest import csrf_token_of
@@ -28,9 +29,13 @@ PAGE, PREVIEW, DOWNLOAD, API = "/tools/card/", "/tools/card/preview/", "/tools/c
 
 
 @pytest.fixture(scope="module")
-def config_text(tmp_path_factory) -> str:
-    directory, _ = make_tiny_llama(tmp_path_factory.mktemp("tiny"))
-    return (directory / "config.json").read_text()
+def checkpoint(tmp_path_factory):
+    return make_tiny_llama(tmp_path_factory.mktemp("tiny"))[0]
+
+
+@pytest.fixture(scope="module")
+def config_text(checkpoint) -> str:
+    return (checkpoint / "config.json").read_text()
 
 
 def upload(name: str, content: bytes | str) -> SimpleUploadedFile:
@@ -146,3 +151,15 @@ def test_api_with_a_session_needs_the_csrf_token(member_client, config_text):
 def test_api_facts_refuses_paths(client):
     response = client.get("/api/tools/card/facts", {"checkpoint": "/etc"})
     assert response.status_code == 422
+
+
+def test_a_hub_id_reads_the_repository_through_the_hub_client(client, monkeypatch, checkpoint):
+    monkeypatch.setattr("roofline.cards.hub.hub_client", lambda: HubStandIn(checkpoint))
+    response = client.post(
+        PREVIEW, {"checkpoint": "tiny/llama", "eval_logs": [upload("r.json", json.dumps(LM_EVAL_RESULTS))]}
+    )
+    assert response.status_code == 200, response.content
+    html = unescape(response.content.decode())
+    assert "202,048 (202 k), from the safetensors headers" in html
+    assert "https://huggingface.co/tiny/llama" in html
+    assert 'from_pretrained("tiny/llama")' in html  # how to use, for a Hub model with a transformers class
