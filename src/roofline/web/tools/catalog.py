@@ -48,6 +48,7 @@ TOOLS: tuple[Tool, ...] = (
         "Generate a structured model card from a checkpoint and an evaluation log — covers intended use, "
         "training data summary, evals, limitations, and ethics.",
         "roofline card",
+        available=True,
     ),
     Tool(
         "kernels",

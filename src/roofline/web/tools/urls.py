@@ -1,6 +1,7 @@
 from django.urls import path
 
 from roofline.web.tools import views
+from roofline.web.tools.card import views as card
 from roofline.web.tools.throughput import views as throughput
 
 app_name = "tools"
@@ -8,5 +9,8 @@ urlpatterns = [
     path("", views.tool_index, name="index"),
     path("throughput/", throughput.page, name="throughput"),
     path("throughput/result/", throughput.result_fragment, name="throughput-result"),
+    path("card/", card.page, name="card"),
+    path("card/preview/", card.preview, name="card-preview"),
+    path("card/download/", card.download, name="card-download"),
     path("<slug:slug>/", views.tool_page, name="page"),
 ]
