@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 
 import roofline
+from roofline.commands.evals import app as eval_app
 from roofline.commands.throughput import throughput
 
 app = typer.Typer(
@@ -106,6 +107,7 @@ def manage(ctx: typer.Context) -> None:
 
 
 app.command(name="throughput")(throughput)
+app.add_typer(eval_app, name="eval")
 
 
 if __name__ == "__main__":
