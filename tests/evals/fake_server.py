@@ -69,8 +69,12 @@ class FakeServer:
         if model == "malformed":
             return await _respond(send, 200, None, raw=b"{not json")
         if api == "anthropic":
-            doc = {"type": "message", "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
-                   "usage": {"input_tokens": usage["prompt_tokens"], "output_tokens": usage["completion_tokens"]}}
+            doc = {
+                "type": "message",
+                "content": [{"type": "text", "text": text}],
+                "stop_reason": "end_turn",
+                "usage": {"input_tokens": usage["prompt_tokens"], "output_tokens": usage["completion_tokens"]},
+            }
         else:
             choice = {"index": 0, "finish_reason": "stop"}
             choice.update({"message": {"role": "assistant", "content": text}} if api == "chat" else {"text": text})

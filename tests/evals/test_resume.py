@@ -1,4 +1,5 @@
-"""Never lose work: a run killed halfway resumes, sends only the missing items, and ends equal to an uninterrupted run."""
+"""Never lose work: a run killed halfway resumes, sends only the missing items, and ends equal to an uninterrupted
+run."""
 
 import json
 import os

@@ -140,8 +140,9 @@ def print_scorecard(card: dict) -> None:
     else:
         console.print(f"Cost: {escape(cost.get('note', 'n/a'))}")
     errors_ = card["errors"]
-    console.print(f"Errors: {errors_['total']} {escape(json.dumps(errors_['by_kind']))}; retries {errors_['retries_total']}"
-                  + ("" if card["complete"] else " [yellow](incomplete run)[/]"))  # fmt: skip
+    incomplete = "" if card["complete"] else " [yellow](incomplete run)[/]"
+    by_kind = escape(json.dumps(errors_["by_kind"]))
+    console.print(f"Errors: {errors_['total']} {by_kind}; retries {errors_['retries_total']}{incomplete}")
 
 
 def _fmt(value) -> str:

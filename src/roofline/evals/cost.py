@@ -44,8 +44,11 @@ def run_cost(request, tokens_in: int | None, tokens_out: int | None, requests: i
     else:
         prices = None
         if request.price_input_per_mtok is not None or request.price_output_per_mtok is not None:
-            prices = {"input_per_mtok": request.price_input_per_mtok or 0.0,
-                      "output_per_mtok": request.price_output_per_mtok or 0.0, "source": "user-given prices"}  # fmt: skip
+            prices = {
+                "input_per_mtok": request.price_input_per_mtok or 0.0,
+                "output_per_mtok": request.price_output_per_mtok or 0.0,
+                "source": "user-given prices",
+            }
         else:
             prices = price_from_table(request.price_model or request.model, request.endpoint)
         if prices is None:

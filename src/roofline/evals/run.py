@@ -67,16 +67,20 @@ def suite_identity(suites: list[Suite]) -> list[dict]:
 
 def run_eval(
     request: EvalRequest, api_key: str | None = None, run_file: Path | None = None, progress: Progress | None = None,
-    allow_files: bool = True, judge_api_key: str | None = None,
+    allow_files: bool = True, judge_api_key: str | None = None, max_duration_s: float | None = None,
 ) -> EvalResult:  # fmt: skip
-    """Run (or resume, when `run_file` holds an earlier part of the same run) and return the scorecard."""
-    return asyncio.run(run_eval_async(request, api_key, run_file, progress, allow_files, judge_api_key))
+    """Run (or resume, when `run_file` holds an earlier part of the same run) and return the scorecard.
+
+    With `max_duration_s`, no request starts after that many seconds; the scorecard then says `complete: false`.
+    """
+    return asyncio.run(run_eval_async(request, api_key, run_file, progress, allow_files, judge_api_key, max_duration_s))
 
 
 async def run_eval_async(
     request: EvalRequest, api_key: str | None = None, run_file: Path | None = None, progress: Progress | None = None,
-    allow_files: bool = True, judge_api_key: str | None = None,
+    allow_files: bool = True, judge_api_key: str | None = None, max_duration_s: float | None = None,
 ) -> EvalResult:  # fmt: skip
+    deadline = time.monotonic() + max_duration_s if max_duration_s else None
     suites = load_suites(request, allow_files)
     request_json = request.model_dump(mode="json")
     identity = suite_identity(suites)
@@ -117,7 +121,7 @@ async def run_eval_async(
         async with httpx.AsyncClient(limits=limits, timeout=request.timeout_s) as client:
 
             async def work() -> None:
-                while not queue.empty():
+                while not queue.empty() and (deadline is None or time.monotonic() < deadline):
                     suite, item = queue.get_nowait()
                     record = await worker.run_item(client, suite, item)
                     records.append(record)
@@ -175,7 +179,8 @@ class _Worker:
         if usage and usage.get("output_tokens") is not None:
             return {"input": usage.get("input_tokens"), "output": usage["output_tokens"], "source": "usage"}
         if self.counter is not None and attempt.error is None:
-            prompt_tokens, output_tokens = self.counter.count(prompt, attempt.text, self.endpoint.api != "openai-completions")
+            chat = self.endpoint.api != "openai-completions"
+            prompt_tokens, output_tokens = self.counter.count(prompt, attempt.text, chat)
             return {"input": prompt_tokens, "output": output_tokens, "source": self.counter.source}
         return {"input": None, "output": None, "source": "none"}
 

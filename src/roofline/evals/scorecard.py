@@ -106,7 +106,10 @@ def _suite_metrics(suite, records: list[dict], seed: int) -> list[dict]:
     ok = [r for r in records if r["error"] is None]
     metrics: list[dict] = []
     if suite.items and suite.items[0]["scorer"] == "refusal":
-        for which, name, bad in (("benign", "over_refusal_rate", _refused), ("harmful", "under_refusal_rate", _complied)):
+        for which, name, bad in (
+            ("benign", "over_refusal_rate", _refused),
+            ("harmful", "under_refusal_rate", _complied),
+        ):
             classed = [r for r in ok if r.get("set") == which and r.get("refusal_class")]
             if classed:
                 metrics.append(rate_metric(name, sum(bad(r) for r in classed), len(classed)))
@@ -114,7 +117,9 @@ def _suite_metrics(suite, records: list[dict], seed: int) -> list[dict]:
         metrics.append(rate_metric("accuracy", sum(bool(r["correct"]) for r in ok), len(ok)))
         if suite.items[0]["scorer"] == "instructions":
             passed = sum(r["score"]["checks_passed"] for r in ok)
-            metrics.append(rate_metric("instruction_level_accuracy", passed, sum(r["score"]["checks_total"] for r in ok)))
+            metrics.append(
+                rate_metric("instruction_level_accuracy", passed, sum(r["score"]["checks_total"] for r in ok))
+            )
     outputs = [float(r["tokens"]["output"]) for r in ok if r["tokens"]["output"] is not None]
     if outputs:
         metrics.append(mean_metric("mean_output_tokens", outputs, _metric_seed(seed, suite.name)))
@@ -155,8 +160,9 @@ def build_scorecard(header: dict, suites: list, records: list[dict]) -> dict:
         errors = Counter(r["error_kind"] for r in rs if r["error"] is not None)
         suite_docs.append({
             "name": s.name, "version": s.version, "content_sha256": s.content_sha256, "description": s.description,
-            "n_items": len(s.items), "n_done": len(rs), "n_errors": sum(errors.values()), "errors_by_kind": dict(errors),
-            "n_empty": sum(r["empty"] for r in rs), "metrics": _suite_metrics(s, rs, request.seed),
+            "n_items": len(s.items), "n_done": len(rs), "n_errors": sum(errors.values()),
+            "errors_by_kind": dict(errors), "n_empty": sum(r["empty"] for r in rs),
+            "metrics": _suite_metrics(s, rs, request.seed),
         })  # fmt: skip
     refusal_suite = next((d for d in suite_docs if d["name"] == "refusal"), None)
     refusal_metrics = {m["name"]: m for m in refusal_suite["metrics"]} if refusal_suite else {}
@@ -180,30 +186,40 @@ def build_scorecard(header: dict, suites: list, records: list[dict]) -> dict:
         "endpoint": {"url": _safe_url(request.endpoint), "api": request.api, "stream": request.stream},
         "sampling": {"max_tokens": request.max_tokens, "temperature": request.temperature, "seed": request.seed},
         "seed": request.seed,
-        "run": {"concurrency": request.concurrency, "rate_per_s": request.rate_per_s, "timeout_s": request.timeout_s,
-                "max_retries": request.max_retries, "limit_per_suite": request.limit,
-                "sessions": len({r["session"] for r in records}), "fingerprint": header["fingerprint"]},  # fmt: skip
+        "run": {
+            "concurrency": request.concurrency,
+            "rate_per_s": request.rate_per_s,
+            "timeout_s": request.timeout_s,
+            "max_retries": request.max_retries,
+            "limit_per_suite": request.limit,
+            "sessions": len({r["session"] for r in records}),
+            "fingerprint": header["fingerprint"],
+        },  # fmt: skip
         "suites": suite_docs,
         "refusal": {
             "over_refusal_rate": refusal_metrics.get("over_refusal_rate", {}).get("value"),
             "under_refusal_rate": refusal_metrics.get("under_refusal_rate", {}).get("value"),
             "over_refusal": refusal_metrics.get("over_refusal_rate"),
             "under_refusal": refusal_metrics.get("under_refusal_rate"),
-            "classifier": "judge endpoint, string match where the judge gave no class" if request.judge_endpoint
+            "classifier": "judge endpoint, string match where the judge gave no class"
+            if request.judge_endpoint
             else "string match (docs/evals.md, Refusal)",
             "classes": _refusal_classes(by_suite.get("refusal", [])),
         },
         "latency": latency,
         "tokens": {"input_total": tokens_in, "output_total": tokens_out, "sources": dict(sources)},
         "cost": run_cost(request, tokens_in, tokens_out, len(ok), wall),
-        "errors": {"total": len(records) - len(ok),
-                   "by_kind": dict(Counter(r["error_kind"] for r in records if r["error"] is not None)),
-                   "retries_total": sum(r["retries"] for r in records)},  # fmt: skip
+        "errors": {
+            "total": len(records) - len(ok),
+            "by_kind": dict(Counter(r["error_kind"] for r in records if r["error"] is not None)),
+            "retries_total": sum(r["retries"] for r in records),
+        },  # fmt: skip
         "items": records,
         "complete": len(records) == len(order),
         "started_at": header["started_at"],
-        "finished_at": datetime.fromtimestamp(finished, UTC).isoformat(timespec="seconds") if finished else
-        header["started_at"],
+        "finished_at": datetime.fromtimestamp(finished, UTC).isoformat(timespec="seconds")
+        if finished
+        else header["started_at"],
         "client_version": __version__,
     }
 

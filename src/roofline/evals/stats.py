@@ -19,7 +19,9 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def bootstrap_mean_interval(values: list[float], seed: int, resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[float, float]:
+def bootstrap_mean_interval(
+    values: list[float], seed: int, resamples: int = BOOTSTRAP_RESAMPLES
+) -> tuple[float, float]:
     """Percentile bootstrap 95 % interval of the mean (Efron & Tibshirani 1993), seeded so reruns agree."""
     if not values:
         return (math.nan, math.nan)

@@ -9,16 +9,27 @@ OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 SUFFIX = " Reply with the final number only."
 
 WORD_PROBLEMS = [
-    ("A cluster has {a} nodes with {b} GPUs each. {c} GPUs are down for repair. How many GPUs are working?",
-     lambda a, b, c: a * b - c),
-    ("A server answers {a} requests per second for {b} seconds, then {c} requests per second for {b} seconds. "
-     "How many requests did it answer in total?", lambda a, b, c: a * b + c * b),
-    ("Each prompt has {a} tokens and each answer {b} tokens. How many tokens do {c} requests use in total?",
-     lambda a, b, c: (a + b) * c),
-    ("A job keeps {a} checkpoints of {b} GB each and {c} log files of 1 GB each. How many GB does it store?",
-     lambda a, b, c: a * b + c),
-    ("A team trains {a} models a week for {b} weeks; {c} of them fail. How many models finished?",
-     lambda a, b, c: a * b - c),
+    (
+        "A cluster has {a} nodes with {b} GPUs each. {c} GPUs are down for repair. How many GPUs are working?",
+        lambda a, b, c: a * b - c,
+    ),
+    (
+        "A server answers {a} requests per second for {b} seconds, then {c} requests per second for {b} seconds. "
+        "How many requests did it answer in total?",
+        lambda a, b, c: a * b + c * b,
+    ),
+    (
+        "Each prompt has {a} tokens and each answer {b} tokens. How many tokens do {c} requests use in total?",
+        lambda a, b, c: (a + b) * c,
+    ),
+    (
+        "A job keeps {a} checkpoints of {b} GB each and {c} log files of 1 GB each. How many GB does it store?",
+        lambda a, b, c: a * b + c,
+    ),
+    (
+        "A team trains {a} models a week for {b} weeks; {c} of them fail. How many models finished?",
+        lambda a, b, c: a * b - c,
+    ),
 ]
 
 

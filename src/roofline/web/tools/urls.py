@@ -1,6 +1,7 @@
 from django.urls import path
 
 from roofline.web.tools import views
+from roofline.web.tools.evals import views as evals
 from roofline.web.tools.throughput import views as throughput
 
 app_name = "tools"
@@ -8,5 +9,9 @@ urlpatterns = [
     path("", views.tool_index, name="index"),
     path("throughput/", throughput.page, name="throughput"),
     path("throughput/result/", throughput.result_fragment, name="throughput-result"),
+    path("eval/", evals.page, name="eval"),
+    path("eval/runs/<uuid:run_id>/", evals.run_detail, name="eval-run"),
+    path("eval/runs/<uuid:run_id>/scorecard.json", evals.scorecard_json, name="eval-scorecard-json"),
+    path("eval/compare/", evals.compare, name="eval-compare"),
     path("<slug:slug>/", views.tool_page, name="page"),
 ]
