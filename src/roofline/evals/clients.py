@@ -237,9 +237,8 @@ async def attempt_once(
                     reader = _StreamReader(endpoint.api, attempt, start)
                     saw_end = False
                     async for event in EventSource(response).aiter_sse():
-                        if reader.feed(event.event, event.data):
-                            saw_end = True
-                            break
+                        if not saw_end:  # read on to the end of the body so the connection can be reused
+                            saw_end = reader.feed(event.event, event.data)
                     reader.finish(saw_end)
                 else:
                     raw = await response.aread()

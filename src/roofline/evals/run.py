@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -116,21 +117,24 @@ async def run_eval_async(
     queue: asyncio.Queue = asyncio.Queue()
     for entry in todo:
         queue.put_nowait(entry)
-    limits = httpx.Limits(max_connections=request.concurrency, max_keepalive_connections=request.concurrency)
+    # One client with one connection per worker: httpx's shared pool scans every connection for every request
+    # (quadratic at high concurrency; benchmarks/bench_evals.py), a private one does not.
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    tls = ssl.create_default_context()  # shared: loading the CA bundle takes tens of ms per context
+
+    async def work() -> None:
+        async with httpx.AsyncClient(limits=limits, timeout=request.timeout_s, verify=tls) as client:
+            while not queue.empty() and (deadline is None or time.monotonic() < deadline):
+                suite, item = queue.get_nowait()
+                record = await worker.run_item(client, suite, item)
+                records.append(record)
+                if writer is not None:
+                    writer.append(record)
+                if progress is not None:
+                    progress(len(records), total, record)
+
     try:
-        async with httpx.AsyncClient(limits=limits, timeout=request.timeout_s) as client:
-
-            async def work() -> None:
-                while not queue.empty() and (deadline is None or time.monotonic() < deadline):
-                    suite, item = queue.get_nowait()
-                    record = await worker.run_item(client, suite, item)
-                    records.append(record)
-                    if writer is not None:
-                        writer.append(record)
-                    if progress is not None:
-                        progress(len(records), total, record)
-
-            await asyncio.gather(*(work() for _ in range(min(request.concurrency, max(1, len(todo))))))
+        await asyncio.gather(*(work() for _ in range(min(request.concurrency, max(1, len(todo))))))
     finally:
         if writer is not None:
             writer.close()
