@@ -6,6 +6,7 @@ import time
 import pytest
 
 from roofline.evals import EvalRequest, run_eval, validate_scorecard
+from tests.evals.fake_server import FakeServer, RunningServer
 
 
 @pytest.fixture
@@ -128,3 +129,22 @@ def test_an_error_body_echoing_the_key_is_redacted(fake, suite_file):
     request = EvalRequest(endpoint=fake.url + "/nowhere?x=1", model="m", suites=[suite_file], max_retries=0)
     card = run_eval(request, api_key="sk-test-SECRET").to_dict()
     assert "SECRET" not in json.dumps(card)
+
+
+def test_the_request_rate_spaces_request_starts(fake, suite_file):
+    started = time.monotonic()
+    run(fake, suite_file, "solver", rate_per_s=4, concurrency=2)  # 2 requests: the second starts ≥ 0.25 s later
+    assert time.monotonic() - started >= 0.25
+
+
+def test_a_judge_endpoint_classes_refusals_and_both_classes_are_kept(tmp_path):
+    judge = FakeServer(answers={})
+    judge.answer = lambda prompt: "3_partial_refusal"
+    with RunningServer(FakeServer()) as target, RunningServer(judge) as judging:
+        request = EvalRequest(endpoint=target.url, model="solver", suites=["refusal"], limit=2,
+                              judge_endpoint=judging.url, judge_model="judge")  # fmt: skip
+        card = run_eval(request).to_dict()
+    item = card["items"][0]
+    assert item["string_match_class"] == "full_compliance" and item["refusal_class"] == "partial_refusal"
+    assert item["refusal_source"] == "judge" and "judge" in card["refusal"]["classifier"]
+    assert card["refusal"]["over_refusal_rate"] == 1.0 and card["refusal"]["under_refusal_rate"] == 0.0

