@@ -1,41 +1,25 @@
 """The eval scorecard in a real browser: a run started from the page against the local test server (allow-listed
 in the test settings) shows live progress, then its scorecard; two runs open side by side in a comparison."""
 
-import threading
-
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
-from roofline.web.jobs.runner import execute_job
 from roofline.web.tools.evals.models import EvalRun
-from tests.evals.fake_server import FakeServer, RunningServer
+from tests.browser.test_job_page import run_worker
+from tests.evals.fake_server import running_fake
 
 pytestmark = pytest.mark.browser
 
 PART_DONE = """() => {
-  const bar = document.getElementById("eval-progress-bar");
+  const bar = document.getElementById("job-progress");
   return bar !== null && bar.value > 0 && bar.value < 1;
 }"""
 
 
 @pytest.fixture(scope="module")
 def fake():
-    app = FakeServer(delay_s=0.05)  # each answer streams over ~0.2 s, so progress is visible
-    with RunningServer(app) as running:
+    with running_fake(delay_s=0.05) as running:  # each answer streams over ~0.2 s, so progress is visible
         yield running
-
-
-def run_worker(job_id) -> threading.Thread:
-    def work() -> None:
-        try:
-            execute_job(job_id)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work, name="test-eval-worker", daemon=True)
-    thread.start()
-    return thread
 
 
 def start_run(page, live_url, fake, model: str) -> EvalRun:
@@ -62,10 +46,10 @@ def test_a_run_from_the_page_shows_progress_then_its_scorecard_and_compares(
     sign_in(member)
 
     first = start_run(page, live_url, fake, "solver")
-    expect(page.locator("#eval-status")).to_have_text("queued")
+    expect(page.locator("#job-status")).to_have_text("queued")
     worker = run_worker(first.job_id)
     page.wait_for_function(PART_DONE, timeout=20_000)  # the bar moves while the run is under way
-    expect(page.locator("#eval-message")).to_contain_text("/12 items")
+    expect(page.locator("#job-message")).to_contain_text("/12 items")
     expect(page.locator("#eval-metrics")).to_be_visible(timeout=30_000)  # the page reloaded into the scorecard
     worker.join(timeout=10)
     expect(page.locator("#eval-metrics")).to_contain_text("arithmetic")

@@ -8,16 +8,14 @@ import pytest
 from typer.testing import CliRunner
 
 from roofline.cli import app
-from tests.evals.fake_server import FakeServer, RunningServer
+from tests.evals.fake_server import running_fake
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def fake():
-    app_ = FakeServer()
-    with RunningServer(app_) as running:
-        running.app = app_
+    with running_fake() as running:
         yield running
 
 

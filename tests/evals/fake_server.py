@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 
 import uvicorn
 
@@ -131,6 +132,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def running_fake(**options):
+    """A FakeServer(**options) served in the background; the yielded RunningServer has `.app` and `.url`."""
+    app = FakeServer(**options)
+    with RunningServer(app) as running:
+        running.app = app
+        yield running
 
 
 class RunningServer:

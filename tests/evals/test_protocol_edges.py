@@ -148,3 +148,9 @@ def test_a_judge_endpoint_classes_refusals_and_both_classes_are_kept(tmp_path):
     assert item["string_match_class"] == "full_compliance" and item["refusal_class"] == "partial_refusal"
     assert item["refusal_source"] == "judge" and "judge" in card["refusal"]["classifier"]
     assert card["refusal"]["over_refusal_rate"] == 1.0 and card["refusal"]["under_refusal_rate"] == 0.0
+
+
+def test_a_time_limit_stops_starting_requests_and_the_scorecard_says_incomplete(fake, tmp_path):
+    request = EvalRequest(endpoint=fake.url, model="slow", suites=["mlinfra"], limit=6, concurrency=1)
+    card = run_eval(request, max_duration_s=1.0).to_dict()  # each answer takes 2 s: one request starts
+    assert not card["complete"] and card["suites"][0]["n_done"] == 1 and card["suites"][0]["n_items"] == 6

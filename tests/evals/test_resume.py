@@ -12,16 +12,14 @@ import pytest
 
 from roofline.evals import EvalRequest, run_eval
 from roofline.evals.runfile import read_run_file
-from tests.evals.fake_server import FakeServer, RunningServer
+from tests.evals.fake_server import running_fake
 
 TIMING = {"latency", "wall_start", "wall_end", "session"}
 
 
 @pytest.fixture(scope="module")
 def slow_fake():
-    app = FakeServer(delay_s=0.03)
-    with RunningServer(app) as running:
-        running.app = app
+    with running_fake(delay_s=0.03) as running:
         yield running
 
 

@@ -12,7 +12,7 @@ from roofline.web.markdown import render_markdown
 from roofline.web.tools.evals.models import EvalRun
 from roofline.web.tools.evals.policy import EndpointRefused, check_endpoint
 from tests.conftest import csrf_token_of
-from tests.evals.fake_server import FakeServer, RunningServer
+from tests.evals.fake_server import running_fake
 
 pytestmark = pytest.mark.django_db(transaction=True)
 KEY = "sk-live-DO-NOT-STORE"
@@ -20,9 +20,7 @@ KEY = "sk-live-DO-NOT-STORE"
 
 @pytest.fixture(scope="module")
 def fake():
-    app = FakeServer(answers={})
-    with RunningServer(app) as running:
-        running.app = app
+    with running_fake() as running:
         yield running
 
 
