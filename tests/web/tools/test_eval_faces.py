@@ -125,6 +125,19 @@ def test_the_api_refuses_a_key_inside_the_request_and_the_jobs_api_refuses_it_to
     assert response.status_code == 422 and not Job.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"limit": 51}, "at most 50 items per suite"), ({"concurrency": 64}, "at most 32 requests in flight"),
+     ({"suites": ["/etc/passwd.jsonl"]}, "choose suites from"), ({"tokenizer": "x"}, "only available in the CLI")],
+)  # fmt: skip
+def test_the_api_enforces_the_site_limits(member_client, fake, change, message):
+    body = {"request": {"endpoint": fake.url, "model": "solver", "suites": ["mlinfra"], **change}}
+    response = member_client.post("/api/tools/eval/runs", json.dumps(body), content_type="application/json",
+                                  headers={"X-CSRFToken": csrf_token_of(member_client)})  # fmt: skip
+    assert response.status_code == 422 and message in response.json()["detail"]
+    assert not EvalRun.objects.exists()
+
+
 def test_the_api_starts_a_run_and_serves_its_scorecard(member_client, fake):
     body = {"request": {"endpoint": fake.url, "model": "solver", "suites": ["mlinfra"], "limit": 2}, "api_key": KEY}
     response = member_client.post("/api/tools/eval/runs", json.dumps(body), content_type="application/json",

@@ -15,11 +15,13 @@ from roofline.web.tools.evals.models import EvalRun
 from roofline.web.tools.evals.policy import EndpointRefused, check_endpoint
 
 PROGRESS_INTERVAL_S = 0.25
+SITE_MAX_CONCURRENCY = 32  # requests in flight from this server to one endpoint
 
 
 class EvalJobRequest(EvalRequest):
-    """What a site run may ask: shipped suites only, at most ROOFLINE_EVAL_MAX_ITEMS items per suite, no
-    tokenizer download, no judge; `run` names the EvalRun (the key is never part of a request)."""
+    """What a site run may ask: shipped suites only, at most ROOFLINE_EVAL_MAX_ITEMS items per suite (the default
+    too) and 32 requests in flight, no tokenizer download, no judge; `run` names the EvalRun (the key is never
+    part of a request)."""
 
     run: str = Field(..., description="The EvalRun this job fills in.")
 
@@ -31,6 +33,20 @@ class EvalJobRequest(EvalRequest):
             raise ValueError(f"choose suites from {', '.join(SHIPPED_SUITES)}")
         return suites
 
+    @field_validator("limit")
+    @classmethod
+    def item_limit(cls, limit: int | None) -> int | None:
+        if limit is not None and limit > settings.ROOFLINE_EVAL_MAX_ITEMS:
+            raise ValueError(f"at most {settings.ROOFLINE_EVAL_MAX_ITEMS} items per suite on this site")
+        return limit
+
+    @field_validator("concurrency")
+    @classmethod
+    def site_concurrency(cls, concurrency: int) -> int:
+        if concurrency > SITE_MAX_CONCURRENCY:
+            raise ValueError(f"at most {SITE_MAX_CONCURRENCY} requests in flight on this site")
+        return concurrency
+
     @field_validator("tokenizer", "judge_endpoint")
     @classmethod
     def cli_only(cls, value):
@@ -40,8 +56,7 @@ class EvalJobRequest(EvalRequest):
 
 
 def site_limit(request: EvalRequest) -> int:
-    cap = settings.ROOFLINE_EVAL_MAX_ITEMS
-    return min(request.limit or cap, cap)
+    return request.limit or settings.ROOFLINE_EVAL_MAX_ITEMS
 
 
 class ProgressReporter:
