@@ -7,11 +7,8 @@ from django.conf import settings
 from django.db import connection
 from pydantic import Field, field_validator
 
-from roofline.evals import EvalError, EvalRequest, run_eval
-from roofline.evals.request import SHIPPED_SUITES
+from roofline.evals.request import SHIPPED_SUITES, EvalRequest
 from roofline.web.jobs.kinds import JobError, Progress, register_job_kind
-from roofline.web.tools.evals.keys import take_key
-from roofline.web.tools.evals.models import EvalRun
 from roofline.web.tools.evals.policy import EndpointRefused, check_endpoint
 
 PROGRESS_INTERVAL_S = 0.25
@@ -90,6 +87,10 @@ class ProgressReporter:
 
 @register_job_kind("eval", "Eval scorecard", EvalJobRequest)
 def run_eval_job(request: EvalJobRequest, progress: Progress) -> dict:
+    from roofline.evals.run import EvalError, run_eval  # here: the engine's imports load only in the worker
+    from roofline.web.tools.evals.keys import take_key
+    from roofline.web.tools.evals.models import EvalRun
+
     try:
         check_endpoint(request.endpoint)  # again at run time: the name may resolve elsewhere now
     except EndpointRefused as error:
