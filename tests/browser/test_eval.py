@@ -26,7 +26,7 @@ def start_run(page, live_url, fake, model: str) -> EvalRun:
     page.goto(live_url + "/tools/eval/")
     page.get_by_label("Endpoint").fill(fake.url)
     page.get_by_label("Model").fill(model)
-    page.get_by_label("Api key").fill("sk-browser-test")
+    page.get_by_label("API key").fill("sk-browser-test")
     for suite in ("instructions", "mlinfra", "refusal"):
         page.get_by_label(suite, exact=True).uncheck()
     page.get_by_label("Limit").fill("12")

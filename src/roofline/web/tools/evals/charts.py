@@ -59,7 +59,8 @@ def bar_chart(ident: str, title: str, categories: list[str], series: list[tuple[
     parts.append("</svg>")
     legend = "".join(f'<li><span class="legend-swatch eval-swatch-{j % 4 + 1}"></span>{escape(label)}</li>'
                      for j, (label, _) in enumerate(series))  # fmt: skip
-    return f'<figure class="chart">{"".join(parts)}<figcaption><ul class="legend">{legend}</ul></figcaption></figure>'
+    caption = f'<figcaption><strong>{escape(title)}</strong><ul class="legend">{legend}</ul></figcaption>'
+    return f'<figure class="chart">{"".join(parts)}{caption}</figure>'
 
 
 def _number(value: float) -> str:

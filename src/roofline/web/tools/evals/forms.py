@@ -13,9 +13,11 @@ class EvalForm(forms.Form):
     api = forms.ChoiceField(choices=[("openai-chat", "OpenAI chat completions"),
                                      ("openai-completions", "OpenAI completions"),
                                      ("anthropic", "Anthropic Messages")])  # fmt: skip
-    model = forms.CharField(max_length=300)
-    api_key = forms.CharField(required=False, strip=True, widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-                              help_text="Used for this run only: never stored, logged or shown again.")  # fmt: skip
+    model = forms.CharField(max_length=300, help_text="The model name the endpoint expects.")
+    api_key = forms.CharField(
+        required=False, label="API key", strip=True, widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Used for this run only: never stored, logged or shown again.",
+    )
     suites = forms.MultipleChoiceField(choices=[(s, s) for s in SHIPPED_SUITES], initial=list(SHIPPED_SUITES),
                                        widget=forms.CheckboxSelectMultiple)  # fmt: skip
     stream = forms.BooleanField(required=False, initial=True)
