@@ -154,3 +154,10 @@ def test_a_time_limit_stops_starting_requests_and_the_scorecard_says_incomplete(
     request = EvalRequest(endpoint=fake.url, model="slow", suites=["mlinfra"], limit=6, concurrency=1)
     card = run_eval(request, max_duration_s=1.0).to_dict()  # each answer takes 2 s: one request starts
     assert not card["complete"] and card["suites"][0]["n_done"] == 1 and card["suites"][0]["n_items"] == 6
+
+
+def test_anthropic_gets_its_key_header_and_version(fake, suite_file):
+    fake.app.headers.clear()
+    run(fake, suite_file, "solver", api="anthropic")
+    assert fake.app.headers[0]["x-api-key"] == "sk-test-SECRET" and "authorization" not in fake.app.headers[0]
+    assert fake.app.headers[0]["anthropic-version"] == "2023-06-01"

@@ -99,3 +99,14 @@ def _prompt(item: dict) -> str:
 
     suite = load_suite(item["suite"], seed=0)
     return next(i["prompt"] for i in suite.items if i["id"] == item["id"])
+
+
+def test_without_usage_the_named_tokenizer_counts_and_is_named(served, fake):
+    _, model_dir = served
+    request = EvalRequest(endpoint=fake.url, model="no-usage", suites=["mlinfra"], limit=2, tokenizer=str(model_dir))
+    card = run_eval(request).to_dict()
+    counter = TokenCounter(str(model_dir))
+    assert card["tokens"]["sources"] == {f"tokenizer:{model_dir}": 2}
+    for item in card["items"]:
+        expected = counter.count(_prompt(item), item["response"], chat=True)
+        assert (item["tokens"]["input"], item["tokens"]["output"]) == expected
