@@ -41,6 +41,7 @@ TOOLS: tuple[Tool, ...] = (
         "Run a small set of evaluations against any inference endpoint and get back a structured scorecard "
         "— quality, latency, cost, and refusal rate side by side.",
         "roofline eval",
+        available=True,
     ),
     Tool(
         "card",
