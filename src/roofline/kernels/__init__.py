@@ -6,12 +6,16 @@ result = run_benchmark(BenchRequest(kernel="layernorm", shapes=["1024x1024"]))
 result.to_dict()  # the versioned results file (schema.py, docs/kernels.md)
 """
 
-from roofline.kernels.builtin import KERNELS
-from roofline.kernels.custom import load_kernel_file
-from roofline.kernels.errors import CustomKernelError, KernelBenchError
-from roofline.kernels.request import BenchRequest, request_from_yaml
-from roofline.kernels.run import BenchResult, run_benchmark
-from roofline.kernels.schema import SCHEMA, InvalidResults, validate_results
+from roofline.kernels.impls.triton_kernels import prepare_interpreter
+
+prepare_interpreter()  # before anything imports triton: see impls/triton_kernels.py
+
+from roofline.kernels.builtin import KERNELS  # noqa: E402
+from roofline.kernels.custom import load_kernel_file  # noqa: E402
+from roofline.kernels.errors import CustomKernelError, KernelBenchError  # noqa: E402
+from roofline.kernels.request import BenchRequest, request_from_yaml  # noqa: E402
+from roofline.kernels.run import BenchResult, run_benchmark  # noqa: E402
+from roofline.kernels.schema import SCHEMA, InvalidResults, validate_results  # noqa: E402
 
 __all__ = [
     "KERNELS",

@@ -209,8 +209,10 @@ KERNELS: dict[str, Kernel] = {
             default_shapes=ROW_SHAPES,
             cpu_shapes=ROW_CPU_SHAPES,
             test_shapes=ROW_TEST_SHAPES,
-            formulas={"flops": "4·rows·cols (square-sum, scale by 1/rms, weight)",
-                      "bytes": "(2·rows·cols + cols)·itemsize"},  # fmt: skip
+            formulas={
+                "flops": "4·rows·cols (square-sum, scale by 1/rms, weight)",
+                "bytes": "(2·rows·cols + cols)·itemsize",
+            },  # fmt: skip
         ),
         Kernel(
             name="gemm",
@@ -220,8 +222,8 @@ KERNELS: dict[str, Kernel] = {
             reference=gemm_reference,
             flops=lambda shape: 2 * shape["m"] * shape["n"] * shape["k"],
             bytes_moved=lambda shape, itemsize: (
-                shape["m"] * shape["k"] + shape["k"] * shape["n"] + shape["m"] * shape["n"]
-            ) * itemsize,
+                (shape["m"] * shape["k"] + shape["k"] * shape["n"] + shape["m"] * shape["n"]) * itemsize
+            ),
             impls=_impls("gemm", fused=None),
             default_shapes=tuple({"m": n, "n": n, "k": n} for n in (1024, 2048, 4096, 8192)),
             cpu_shapes=tuple({"m": n, "n": n, "k": n} for n in (128, 256, 512)),

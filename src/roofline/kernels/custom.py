@@ -100,8 +100,10 @@ def load_kernel_file(path: str | Path) -> Kernel:
         reference=module.reference,
         flops=module.flops,
         bytes_moved=module.bytes_moved,
-        impls={name: Impl(name, "custom", f"custom: {getattr(fn, '__name__', name)} from {path.name}",
-                          lambda fn=fn: fn) for name, fn in impls.items()},  # fmt: skip
+        impls={
+            name: Impl(name, "custom", f"custom: {getattr(fn, '__name__', name)} from {path.name}", lambda fn=fn: fn)
+            for name, fn in impls.items()
+        },  # fmt: skip
         default_shapes=shapes,
         cpu_shapes=shapes,
         tolerance=dict(getattr(module, "TOLERANCE", {})),

@@ -85,8 +85,13 @@ def _best_seconds(fn, repeats: int) -> float:
     return best
 
 
-@functools.cache
 def calibrate_cpu(dtypes: tuple[str, ...] = ("float32",), repeats: int = 5) -> DeviceRoofline:
+    """calibrate_cpu at torch's current thread count (measured once per process per thread count)."""
+    return _calibrate_cpu(dtypes, repeats, torch.get_num_threads())
+
+
+@functools.cache
+def _calibrate_cpu(dtypes: tuple[str, ...], repeats: int, threads: int) -> DeviceRoofline:
     """Measured CPU ceilings (about a second): copy bandwidth = 2 × 64 MiB / best copy time (STREAM "copy"
     counts read + write); matmul FLOP/s = 2·n³ / best time of an n=512 matmul per dtype, at torch's threads."""
     src = torch.ones(COPY_BYTES // 4, dtype=torch.float32)

@@ -30,6 +30,7 @@ class BenchRequest(BaseModel):
     cuda_graphs: bool = Field(False, description="GPU: time replays of a CUDA graph (warm L2, no launch overhead).")
     min_time_s: float = Field(0.2, gt=0, le=60, description="Seconds of timed samples per result (at least).")
     warmup_s: float = Field(0.05, ge=0, le=60, description="Seconds of warm-up calls per result.")
+    threads: int | None = Field(None, ge=1, le=1024, description="CPU: torch threads for the run (default: torch's).")
     seed: int = Field(0, ge=0, description="Seed of the correctness checks' random inputs.")
     accelerator: str | None = Field(None, description="GPU: catalog id for the roofline when the name does not match.")
 

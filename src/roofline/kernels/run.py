@@ -71,6 +71,8 @@ def _missing(impl: Impl, device: str) -> str | None:
         return "no CUDA toolkit (nvcc) for torch.utils.cpp_extension.load_inline"
     if "triton" in impl.needs and not triton_kernels.triton_installed():
         return "triton is not installed (pip install triton)"
+    if "triton" in impl.needs and device != "cuda" and triton_kernels.interpreter_unusable_reason():
+        return triton_kernels.interpreter_unusable_reason()
     if "triton" in impl.needs and device == "cuda" and triton_kernels.interpreter_enabled():
         return "TRITON_INTERPRET=1 is set in this process: unset it to compile Triton kernels for the GPU"
     if "compiler" in impl.needs and device == "cpu" and not shutil.which(os.environ.get("CXX", "g++")):
@@ -147,6 +149,16 @@ def _speedups(rows: list[dict], baseline: str) -> None:
 
 def run_benchmark(request: BenchRequest, progress: Progress | None = None, allow_files: bool = True) -> BenchResult:
     """Check, then time, every (shape, dtype, implementation) the request names; see the module docstring."""
+    threads = torch.get_num_threads()
+    if request.threads:
+        torch.set_num_threads(request.threads)
+    try:
+        return _run(request, progress, allow_files)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run(request: BenchRequest, progress: Progress | None, allow_files: bool) -> BenchResult:
     device = resolve_device(request.device)
     kernel = resolve_kernel(request, allow_files)
     impls = _impls(kernel, request)
@@ -172,8 +184,14 @@ def run_benchmark(request: BenchRequest, progress: Progress | None = None, allow
     notify(1.0, "Done")
     return BenchResult(
         request=request.model_dump(mode="json", exclude_none=True),
-        kernel={"name": kernel.name, "description": kernel.description, "dims": list(kernel.dims),
-                "source": kernel.source, "formulas": kernel.formulas, "matrix": kernel.matrix},  # fmt: skip
+        kernel={
+            "name": kernel.name,
+            "description": kernel.description,
+            "dims": list(kernel.dims),
+            "source": kernel.source,
+            "formulas": kernel.formulas,
+            "matrix": kernel.matrix,
+        },  # fmt: skip
         environment=environment,
         roofline=roofline.to_dict(),
         baseline=request.baseline,
@@ -187,8 +205,7 @@ def _run_one(row: dict, kernel: Kernel, impl: Impl, shape: Shape, dtype: torch.d
     missing = _missing(impl, device)
     if missing:
         row["reason"] = f"not run: {missing}"
-        if "triton" not in impl.needs or device == "cuda" or "triton is not installed" in missing:
-            return
+        return
     interpreted = "triton" in impl.needs and device != "cuda"
     try:
         if impl.name not in built:

@@ -1,13 +1,16 @@
 """Launchers for our Triton kernels (triton_source.py), and how Triton runs here: compiled on a CUDA device,
 or under the interpreter (TRITON_INTERPRET=1) on a machine without one, for correctness only.
 
-Triton reads TRITON_INTERPRET when a kernel is decorated, so `load_triton` sets it before importing our
-kernels; a process that imported them for a GPU cannot switch to the interpreter (and vice versa).
+Triton reads TRITON_INTERPRET when each @triton.jit function is decorated, its own library's included
+(tl.max, ...), so the variable must be set before anything imports triton: `prepare_interpreter()` (called when
+roofline.kernels is imported) sets it on a machine without a CUDA device. torch.compile imports triton, so a
+process that did so first cannot use the interpreter (and one that uses it cannot compile Triton for a GPU).
 """
 
 import importlib.util
 import math
 import os
+import sys
 
 import torch
 
@@ -23,10 +26,30 @@ def interpreter_enabled() -> bool:
     return os.environ.get("TRITON_INTERPRET", "0") == "1"
 
 
+_interpreter_usable = interpreter_enabled() or "triton" not in sys.modules
+
+
+def prepare_interpreter() -> None:
+    """Enable the Triton interpreter for this process when no CUDA device is visible and triton is not yet
+    imported (after that, enabling it would leave triton's own library functions compiled-only)."""
+    global _interpreter_usable
+    if "triton" in sys.modules or interpreter_enabled() or torch.cuda.is_available():
+        _interpreter_usable = interpreter_enabled() and _interpreter_usable
+        return
+    os.environ["TRITON_INTERPRET"] = "1"
+    _interpreter_usable = True
+
+
+def interpreter_unusable_reason() -> str | None:
+    """Why Triton kernels cannot run under the interpreter in this process, or None."""
+    if _interpreter_usable and interpreter_enabled():
+        return None
+    return ("triton was imported before the interpreter was enabled: run with TRITON_INTERPRET=1 set, or "
+            "import roofline.kernels before torch.compile runs")  # fmt: skip
+
+
 def load_triton(device: str):
-    """The kernels module, with the interpreter enabled first when `device` is not CUDA."""
-    if device != "cuda":
-        os.environ["TRITON_INTERPRET"] = "1"
+    """The kernels module (compiled on CUDA; on the CPU the interpreter must be on: see prepare_interpreter)."""
     from roofline.kernels.impls import triton_source
 
     return triton_source
