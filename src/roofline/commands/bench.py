@@ -28,8 +28,8 @@ from roofline.kernels.export import series_by_impl, to_csv
 from roofline.units import seconds
 
 console = Console()
-errors = Console(stderr=True)
-TOKEN_ENV = "ROOFLINE_API_TOKEN"
+errors = Console(stderr=True, soft_wrap=True)  # one-line errors, however long
+TOKEN_ENV = "ROOFLINE_API_TOKEN"  # noqa: S105  (the variable's name, not a token)
 
 
 class DefaultRun(TyperGroup):

@@ -11,6 +11,7 @@ The file defines:
     def bytes_moved(shape, itemsize): ...  # -> bytes one call reads and writes at least
     IMPLS = {"mine": my_impl, ...}         # each called as impl(*inputs, out=out): write into `out`, or return it
     TOLERANCE = {"float32": (1e-5, 1e-4)}  # optional (atol, rtol) per dtype
+    NEEDS = {"mine": ["triton"]}          # optional: "triton" (interpreted on a CPU: correctness only), "cuda"
 """
 
 import importlib.util
@@ -21,6 +22,7 @@ from pathlib import Path
 from roofline.kernels.errors import CustomKernelError
 from roofline.kernels.kernel import Impl, Kernel
 
+KNOWN_NEEDS = {"triton", "cuda"}
 SIGNATURES = {
     "make_inputs": ("shape", "dtype", "device", "generator"),
     "flops": ("shape",),
@@ -86,6 +88,13 @@ def load_kernel_file(path: str | Path) -> Kernel:
         raise CustomKernelError(f"{path}: IMPLS must be a non-empty dict of name -> function")
     for name, fn in impls.items():
         _check_impl(path, name, fn)
+    needs = getattr(module, "NEEDS", {})
+    if (
+        not isinstance(needs, dict)
+        or any(n not in impls for n in needs)
+        or any(not set(v) <= KNOWN_NEEDS for v in needs.values())
+    ):
+        raise CustomKernelError(f"{path}: NEEDS maps implementation names to lists of {sorted(KNOWN_NEEDS)}")
     shapes = tuple(getattr(module, "SHAPES", ()))
     if not shapes:
         raise CustomKernelError(f"{path}: SHAPES must list at least one shape, e.g. [{{'{dims[0]}': 1024}}]")
@@ -101,7 +110,13 @@ def load_kernel_file(path: str | Path) -> Kernel:
         flops=module.flops,
         bytes_moved=module.bytes_moved,
         impls={
-            name: Impl(name, "custom", f"custom: {getattr(fn, '__name__', name)} from {path.name}", lambda fn=fn: fn)
+            name: Impl(
+                name,
+                "custom",
+                f"custom: {getattr(fn, '__name__', name)} from {path.name}",
+                lambda fn=fn: fn,
+                needs=tuple(needs.get(name, ())),
+            )
             for name, fn in impls.items()
         },  # fmt: skip
         default_shapes=shapes,

@@ -39,7 +39,7 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
 
 
 def time_cpu(fn: Callable[[], object], min_time_s: float = 0.2, warmup_s: float = 0.05, min_samples: int = 5,
-             block_min_s: float = 1e-3) -> Timing:  # fmt: skip
+             block_min_s: float = 1e-3, clock: Callable[[], float] = time.perf_counter) -> Timing:  # fmt: skip
     """Per-call time on the CPU, timed with time.perf_counter (monotonic, ns resolution).
 
     Warm-up runs `fn` for `warmup_s` (at least twice). The block size (calls per timed sample) doubles until one
@@ -47,7 +47,6 @@ def time_cpu(fn: Callable[[], object], min_time_s: float = 0.2, warmup_s: float 
     timed until `min_time_s` has passed and at least `min_samples` blocks were taken; each block's mean per-call
     time is one sample — the method of torch.utils.benchmark's blocked_autorange.
     """
-    clock = time.perf_counter
     start = clock()
     calls = 0
     while calls < 2 or clock() - start < warmup_s:

@@ -95,8 +95,14 @@ def gemm(a, b, out):
     ks.gemm_kernel[grid](
         a, b, out, m, n, k, a.stride(0), a.stride(1), b.stride(0), b.stride(1), out.stride(0), out.stride(1),
         BLOCK_M=block_m, BLOCK_N=block_n, BLOCK_K=block_k, GROUP_M=8, IEEE=a.dtype == torch.float32,
+        UPCAST=_upcast(a),
     )  # fmt: skip
     return None
+
+
+def _upcast(t: torch.Tensor) -> bool:
+    """bfloat16 dot operands go to float32 under the interpreter only (see triton_source.py)."""
+    return t.dtype == torch.bfloat16 and interpreter_enabled()
 
 
 def triton_cdiv(a: int, b: int) -> int:
@@ -113,6 +119,7 @@ def _attention(q, k, v, out, causal: bool):
     ks.flash_attention_kernel[grid](
         q, k, v, out, seq, head_dim, 1.0 / math.sqrt(head_dim), seq * head_dim, head_dim,
         CAUSAL=causal, BLOCK_M=block, BLOCK_N=block, BLOCK_D=block_d, IEEE=q.dtype == torch.float32,
+        UPCAST=_upcast(q),
     )  # fmt: skip
     return None
 

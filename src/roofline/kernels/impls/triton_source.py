@@ -1,7 +1,9 @@
 """Our Triton kernels: fused softmax, LayerNorm/RMSNorm, a tiled GEMM and a FlashAttention-style forward.
 
-Imported only through `triton_kernels.load_triton()`, which enables the interpreter (TRITON_INTERPRET=1, read
-when triton is imported) on a machine without a CUDA device. Reductions accumulate in float32.
+Imported only through `triton_kernels.load_triton()`; on a machine without a CUDA device they run under the
+interpreter (TRITON_INTERPRET=1). Reductions and dot products accumulate in float32. UPCAST (set only under the
+interpreter, for bfloat16) feeds tl.dot float32 copies of its operands: Triton 3.9's interpreter returns wrong
+values for tl.dot on bfloat16 operands (bf16 × bf16 products are exact in float32, so the result is unchanged).
 """
 
 import triton
@@ -44,7 +46,7 @@ def norm_kernel(x_ptr, w_ptr, b_ptr, y_ptr, cols, x_stride, y_stride, eps, RMS: 
 def gemm_kernel(
     a_ptr, b_ptr, c_ptr, M, N, K, stride_am, stride_ak, stride_bk, stride_bn, stride_cm, stride_cn,
     BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr, GROUP_M: tl.constexpr,
-    IEEE: tl.constexpr,
+    IEEE: tl.constexpr, UPCAST: tl.constexpr,
 ):  # fmt: skip
     """C tile (BLOCK_M × BLOCK_N) per program, K in BLOCK_K steps, float32 accumulator; programs grouped along
     M for L2 reuse (the Triton matmul tutorial's ordering). IEEE=True keeps float32 inputs out of TF32."""
@@ -65,6 +67,8 @@ def gemm_kernel(
                     mask=(rm[:, None] < M) & (ks[None, :] < K), other=0.0)  # fmt: skip
         b = tl.load(b_ptr + ks[:, None] * stride_bk + rn[None, :] * stride_bn,
                     mask=(ks[:, None] < K) & (rn[None, :] < N), other=0.0)  # fmt: skip
+        if UPCAST:
+            a, b = a.to(tl.float32), b.to(tl.float32)
         if IEEE:
             acc = tl.dot(a, b, acc, input_precision="ieee")
         else:
@@ -77,7 +81,7 @@ def gemm_kernel(
 def flash_attention_kernel(
     q_ptr, k_ptr, v_ptr, o_ptr, seq, head_dim, scale, stride_bh, stride_s,
     CAUSAL: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_D: tl.constexpr,
-    IEEE: tl.constexpr,
+    IEEE: tl.constexpr, UPCAST: tl.constexpr,
 ):  # fmt: skip
     """FlashAttention forward (Dao et al., 2022, Algorithm 1 with the v2 loop order): one program per
     BLOCK_M queries of one (batch, head); K and V streamed in BLOCK_N tiles with an online softmax, so the
@@ -89,6 +93,8 @@ def flash_attention_kernel(
     rd = tl.arange(0, BLOCK_D)
     d_mask = rd[None, :] < head_dim
     q = tl.load(q_ptr + base + rm[:, None] * stride_s + rd[None, :], mask=(rm[:, None] < seq) & d_mask, other=0.0)
+    if UPCAST:
+        q = q.to(tl.float32)
     m_i = tl.full((BLOCK_M,), -float("inf"), dtype=tl.float32)
     l_i = tl.zeros((BLOCK_M,), dtype=tl.float32)
     acc = tl.zeros((BLOCK_M, BLOCK_D), dtype=tl.float32)
@@ -97,6 +103,8 @@ def flash_attention_kernel(
         cols = start_n + rn
         kv_mask = (cols[:, None] < seq) & d_mask
         k = tl.load(k_ptr + base + cols[:, None] * stride_s + rd[None, :], mask=kv_mask, other=0.0)
+        if UPCAST:
+            k = k.to(tl.float32)
         if IEEE:
             scores = tl.dot(q, tl.trans(k), input_precision="ieee") * scale
         else:
@@ -110,6 +118,9 @@ def flash_attention_kernel(
         alpha = tl.exp(m_i - m_new)
         l_i = l_i * alpha + tl.sum(p, axis=1)
         v = tl.load(v_ptr + base + cols[:, None] * stride_s + rd[None, :], mask=kv_mask, other=0.0)
+        if UPCAST:  # keep the rounding of P to the input dtype that the GPU path has
+            v = v.to(tl.float32)
+            p = p.to(o_ptr.dtype.element_ty).to(tl.float32)
         if IEEE:
             acc = acc * alpha[:, None] + tl.dot(p.to(v.dtype), v, input_precision="ieee")
         else:
