@@ -101,12 +101,23 @@ def throughput_note(rows: list[dict]) -> str:
     )
 
 
+def kernels_note(rows: list[dict]) -> str:
+    met = sum(row["within_10pct"] for row in rows)
+    return (
+        "Our CPU median (`roofline.kernels.timing.time_cpu`) against `torch.utils.benchmark.Timer."
+        "blocked_autorange` median on the same callable, 1 thread, 11 interleaved rounds (alternating which "
+        "goes first) of at least 0.3 s each; "
+        f"ratio = ours / torch's, median over rounds. Target within 10%: {met} of {len(rows)} kernels."
+    )
+
+
 BENCHES = [
     ("bench_jobs.py", "Job system overhead", jobs_note),
     ("bench_search.py", "Full-text search over 50,000 articles", search_note),
     ("bench_discussions.py", "Discussions: 100,000 threads, 500,000 replies", discussions_note),
     ("bench_chat.py", "Chat fan-out: WebSocket clients on two server processes", chat_note),
     ("bench_throughput.py", "Throughput estimator speed", throughput_note),
+    ("bench_kernels.py", "Kernel benchmark: CPU timing agreement with torch.utils.benchmark", kernels_note),
 ]
 SQLITE_ONLY = {"bench_chat.py", "bench_throughput.py"}  # sets up its own site (SQLite file, two servers, Redis)
 # A benchmark that needs a service: the check returns '' when it can run, else why it cannot (the run skips it).

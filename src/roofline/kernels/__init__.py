@@ -4,29 +4,29 @@ implementations of the same kernel across shapes and dtypes, measured against th
 from roofline.kernels import BenchRequest, run_benchmark
 result = run_benchmark(BenchRequest(kernel="layernorm", shapes=["1024x1024"]))
 result.to_dict()  # the versioned results file (schema.py, docs/kernels.md)
+
+Names load lazily, so the site can validate results files (schema, request) without importing torch.
 """
 
-from roofline.kernels.impls.triton_kernels import prepare_interpreter
+import importlib
 
-prepare_interpreter()  # before anything imports triton: see impls/triton_kernels.py
+_EXPORTS = {
+    "KERNELS": "roofline.kernels.builtin",
+    "SCHEMA": "roofline.kernels.schema",
+    "InvalidResults": "roofline.kernels.schema",
+    "validate_results": "roofline.kernels.schema",
+    "BenchRequest": "roofline.kernels.request",
+    "request_from_yaml": "roofline.kernels.request",
+    "CustomKernelError": "roofline.kernels.errors",
+    "KernelBenchError": "roofline.kernels.errors",
+    "load_kernel_file": "roofline.kernels.custom",
+    "BenchResult": "roofline.kernels.run",
+    "run_benchmark": "roofline.kernels.run",
+}
+__all__ = sorted(_EXPORTS)
 
-from roofline.kernels.builtin import KERNELS  # noqa: E402
-from roofline.kernels.custom import load_kernel_file  # noqa: E402
-from roofline.kernels.errors import CustomKernelError, KernelBenchError  # noqa: E402
-from roofline.kernels.request import BenchRequest, request_from_yaml  # noqa: E402
-from roofline.kernels.run import BenchResult, run_benchmark  # noqa: E402
-from roofline.kernels.schema import SCHEMA, InvalidResults, validate_results  # noqa: E402
 
-__all__ = [
-    "KERNELS",
-    "SCHEMA",
-    "BenchRequest",
-    "BenchResult",
-    "CustomKernelError",
-    "InvalidResults",
-    "KernelBenchError",
-    "load_kernel_file",
-    "request_from_yaml",
-    "run_benchmark",
-    "validate_results",
-]
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'roofline.kernels' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

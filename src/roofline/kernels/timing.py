@@ -39,11 +39,12 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
 
 
 def time_cpu(fn: Callable[[], object], min_time_s: float = 0.2, warmup_s: float = 0.05, min_samples: int = 5,
-             block_min_s: float = 1e-3, clock: Callable[[], float] = time.perf_counter) -> Timing:  # fmt: skip
+             block_min_s: float = 0.01, clock: Callable[[], float] = time.perf_counter) -> Timing:  # fmt: skip
     """Per-call time on the CPU, timed with time.perf_counter (monotonic, ns resolution).
 
     Warm-up runs `fn` for `warmup_s` (at least twice). The block size (calls per timed sample) doubles until one
-    block takes `block_min_s`, so the clock's own cost (~0.1 µs) stays under 1e-4 of a sample. Blocks are then
+    block takes `block_min_s` (10 ms): the clock's own cost (~0.1 µs) stays under 1e-4 of a sample, and on a shared
+    machine each block spans several scheduler time slices, as torch.utils.benchmark's blocks do. Blocks are then
     timed until `min_time_s` has passed and at least `min_samples` blocks were taken; each block's mean per-call
     time is one sample — the method of torch.utils.benchmark's blocked_autorange.
     """

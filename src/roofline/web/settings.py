@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "roofline.web.chat",
     "roofline.web.jobs",
     "roofline.web.tools",
+    "roofline.web.tools.kernels",
     "roofline.web.home",
 ]
 
