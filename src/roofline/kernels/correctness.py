@@ -6,11 +6,10 @@ Tolerances are per dtype, |out - ref| <= atol + rtol·|ref| element-wise (NaN ne
 explains the choice. A kernel may tighten or loosen them (`Kernel.tolerance`).
 """
 
-from dataclasses import asdict, dataclass
-
 import torch
 
 from roofline.kernels.kernel import Kernel, Shape
+from roofline.kernels.schema import CorrectnessOut
 
 # dtype -> (atol, rtol) against the float64 reference; about 8 output ulps for the half formats (bf16 ulp 2^-8
 # relative, fp16 2^-11) plus accumulation slack, and float32 loose enough for reordered float32 reductions.
@@ -24,21 +23,11 @@ GUARD_ELEMENTS = 4096  # NaN elements placed before and after every input and th
 CHECKS = 2  # fresh inputs per check: an implementation replaying an earlier answer fails the second
 
 
-@dataclass
-class CheckResult:
-    passed: bool
-    checks: int
-    atol: float
-    rtol: float
-    max_abs_error: float | None = None
-    max_rel_error: float | None = None
-    mismatches: int = 0
-    elements: int = 0
-    output_shape: list[int] | None = None
-    failure: str | None = None  # what went wrong, for a user to read
+class CheckResult(CorrectnessOut):
+    """The outcome of the checks, as the results file records it (`failure` says what went wrong)."""
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self.model_dump()
 
 
 def tolerance(kernel: Kernel, dtype: torch.dtype) -> tuple[float, float]:
@@ -127,7 +116,8 @@ def check(kernel: Kernel, fn, shape: Shape, dtype: torch.dtype, device: str, see
             result = check_once(kernel, fn, shape, dtype, device, seed + 1000 * i)
         except Exception as error:  # noqa: BLE001  an implementation's crash is a failed check, with its reason
             atol, rtol = tolerance(kernel, dtype)
-            return CheckResult(False, i + 1, atol, rtol, failure=f"raised {type(error).__name__}: {error}")
+            return CheckResult(passed=False, checks=i + 1, atol=atol, rtol=rtol,
+                               failure=f"raised {type(error).__name__}: {error}")  # fmt: skip
         result.checks = i + 1
         if not result.passed:
             return result

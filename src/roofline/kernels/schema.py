@@ -16,6 +16,8 @@ class _Open(BaseModel):
 
 
 class CorrectnessOut(_Open):
+    """The correctness checks of one result (roofline.kernels.correctness)."""
+
     passed: bool
     checks: int
     atol: float
@@ -24,6 +26,7 @@ class CorrectnessOut(_Open):
     max_rel_error: float | None = None
     mismatches: int = 0
     elements: int = 0
+    output_shape: list[int] | None = None
     failure: str | None = None
 
 

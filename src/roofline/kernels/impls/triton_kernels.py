@@ -70,20 +70,19 @@ def softmax(x, out):
     return None
 
 
-def layernorm(x, weight, bias, out):
+def _norm(x, weight, bias, out, eps: float, rms: bool):
     ks = load_triton(x.device.type)
     rows, cols = x.shape
-    ks.norm_kernel[(rows,)](x, weight, bias, out, cols, x.stride(0), out.stride(0), LAYERNORM_EPS, RMS=False,
+    ks.norm_kernel[(rows,)](x, weight, bias, out, cols, x.stride(0), out.stride(0), eps, RMS=rms,
                             BLOCK=_row_block(cols))  # fmt: skip
-    return None
+
+
+def layernorm(x, weight, bias, out):
+    _norm(x, weight, bias, out, LAYERNORM_EPS, rms=False)
 
 
 def rmsnorm(x, weight, out):
-    ks = load_triton(x.device.type)
-    rows, cols = x.shape
-    ks.norm_kernel[(rows,)](x, weight, weight, out, cols, x.stride(0), out.stride(0), RMSNORM_EPS, RMS=True,
-                            BLOCK=_row_block(cols))  # fmt: skip
-    return None
+    _norm(x, weight, weight, out, RMSNORM_EPS, rms=True)  # the bias pointer is unused when RMS
 
 
 def gemm(a, b, out):
