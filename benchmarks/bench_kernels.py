@@ -21,8 +21,8 @@ CASES = [  # (kernel, impl, shape): CPU-sized, each call 0.1-5 ms
     ("softmax", "fused", {"rows": 1024, "cols": 1024}),
     ("gemm", "eager", {"m": 256, "n": 256, "k": 256}),
 ]
-ROUNDS = 11
-MIN_TIME_S = 0.3
+ROUNDS = 41
+MIN_TIME_S = 0.1
 
 
 def main() -> None:
