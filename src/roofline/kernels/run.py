@@ -182,6 +182,13 @@ def _run(request: BenchRequest, progress: Progress | None, allow_files: bool) ->
                 _run_one(row, kernel, impl, shape, dtype, device, request, roofline, built)
     _speedups(rows, request.baseline)
     notify(1.0, "Done")
+    assumptions = _assumptions(kernel, device, request)
+    if device == "cpu" and any((row["roofline_fraction"] or 0) > 1 for row in rows):
+        assumptions.append(
+            "Some results exceed 100% of the measured roofline: their working set fits in the CPU's caches, "
+            "which are faster than the memory bandwidth the calibration measured (and a loaded machine lowers "
+            "the calibration)."
+        )
     return BenchResult(
         request=request.model_dump(mode="json", exclude_none=True),
         kernel={
@@ -196,7 +203,7 @@ def _run(request: BenchRequest, progress: Progress | None, allow_files: bool) ->
         roofline=roofline.to_dict(),
         baseline=request.baseline,
         results=rows,
-        assumptions=_assumptions(kernel, device, request),
+        assumptions=assumptions,
     )
 
 

@@ -98,7 +98,9 @@ def flash_attention_kernel(
     m_i = tl.full((BLOCK_M,), -float("inf"), dtype=tl.float32)
     l_i = tl.zeros((BLOCK_M,), dtype=tl.float32)
     acc = tl.zeros((BLOCK_M, BLOCK_D), dtype=tl.float32)
-    end_n = tl.minimum(seq, start_m + BLOCK_M) if CAUSAL else seq
+    end_n = seq
+    if CAUSAL:  # keys after the block's last query are all masked: skip their tiles
+        end_n = tl.minimum(seq, start_m + BLOCK_M)
     for start_n in range(0, end_n, BLOCK_N):
         cols = start_n + rn
         kv_mask = (cols[:, None] < seq) & d_mask
