@@ -97,3 +97,9 @@ def test_csv_has_one_line_per_result_and_plot_series_per_timed_impl(fast):
 def test_bad_requests_say_what_is_wrong(fields, message):
     with pytest.raises(KernelBenchError, match=message):
         run_benchmark(BenchRequest(**fields))
+
+
+def test_the_torch_free_list_of_names_matches_the_registry():
+    from roofline.kernels.names import BUILTIN_KERNELS
+
+    assert tuple(KERNELS) == BUILTIN_KERNELS

@@ -15,17 +15,14 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from roofline.hardware import UnknownAccelerator
-from roofline.kernels import (
-    KERNELS,
-    BenchRequest,
-    InvalidResults,
-    KernelBenchError,
-    request_from_yaml,
-    run_benchmark,
-    validate_results,
-)
+from roofline.kernels.errors import KernelBenchError
 from roofline.kernels.export import series_by_impl, to_csv
+from roofline.kernels.names import BUILTIN_KERNELS
+from roofline.kernels.request import BenchRequest, request_from_yaml
+from roofline.kernels.schema import InvalidResults, validate_results
 from roofline.units import seconds
+
+# torch (and the kernels) load only when a benchmark runs: `roofline serve`, `worker` and `--help` stay fast.
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # one-line errors, however long
@@ -66,7 +63,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 @bench_app.command("run")
 def run(
-    kernel: str | None = typer.Argument(None, help=f"Built-in kernel: {', '.join(KERNELS)}."),
+    kernel: str | None = typer.Argument(None, help=f"Built-in kernel: {', '.join(BUILTIN_KERNELS)}."),
     file: Path | None = typer.Option(None, "--file", help="A Python file defining a custom kernel (docs/kernels.md)."),
     config: Path | None = typer.Option(None, "--config", help="A YAML sweep file (request fields); options override."),
     shapes: list[str] | None = typer.Option(None, "--shapes", help="Shapes in the kernel's dims: 4096x1024,8192x1024."),
@@ -103,6 +100,8 @@ def run(
     if plot_file is not None and plot_file.suffix.lower() not in (".png", ".svg"):
         fail(f"--plot {plot_file}: write a .png or .svg file")
     quiet = json_file == "-"
+    from roofline.kernels.run import run_benchmark
+
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=errors,
                       transient=True, disable=quiet) as bar:  # fmt: skip
@@ -250,6 +249,8 @@ def submit(
 @bench_app.command("kernels")
 def kernels(as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts.")) -> None:
     """List the built-in kernels, their dims, default shapes and implementations."""
+    from roofline.kernels.builtin import KERNELS
+
     listing = [
         {"name": k.name, "description": k.description, "dims": list(k.dims),
          "impls": {name: impl.description for name, impl in k.impls.items()}}

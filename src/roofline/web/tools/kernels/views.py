@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from roofline.kernels.names import BUILTIN_KERNELS
 from roofline.web.jobs.actions import submit_job
 from roofline.web.tools.catalog import TOOLS_BY_SLUG
 from roofline.web.tools.kernels.charts import impl_chart
 from roofline.web.tools.kernels.models import KernelRun
 from roofline.web.tools.kernels.queries import FILTERS, compare_runs, filter_choices, filtered_results, filtered_runs
 
-BUILTIN = ("softmax", "layernorm", "rmsnorm", "gemm", "attention", "attention-causal")  # roofline.kernels.KERNELS
+BUILTIN = BUILTIN_KERNELS
 DTYPES = ("float32", "bfloat16", "float16")
 
 
