@@ -2,7 +2,7 @@
 // Row kernels: one block per row, float accumulation, warp-shuffle block reductions.
 // GEMM: classic shared-memory tiling, TILE x TILE threads, one output element per thread.
 #include <torch/extension.h>
-#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAStream.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
@@ -97,14 +97,14 @@ __global__ void gemm_kernel(const T* a, const T* b, T* c, int M, int N, int K) {
 void softmax_out(torch::Tensor x, torch::Tensor out) {
   TORCH_CHECK(x.is_cuda() && x.is_contiguous() && out.is_contiguous(), "contiguous CUDA tensors expected");
   const int rows = x.size(0), cols = x.size(1);
-  auto stream = at::cuda::getCurrentCUDAStream();
+  auto stream = c10::cuda::getCurrentCUDAStream();
   DISPATCH(x, "softmax", [&] { softmax_kernel<scalar_t><<<rows, THREADS, 0, stream>>>(CPTR(x), PTR(out), cols); });
 }
 
 void norm_out(torch::Tensor x, torch::Tensor w, torch::Tensor b, torch::Tensor out, double eps, bool rms) {
   TORCH_CHECK(x.is_cuda() && x.is_contiguous() && out.is_contiguous(), "contiguous CUDA tensors expected");
   const int rows = x.size(0), cols = x.size(1);
-  auto stream = at::cuda::getCurrentCUDAStream();
+  auto stream = c10::cuda::getCurrentCUDAStream();
   DISPATCH(x, "norm", [&] {
     if (rms) norm_kernel<scalar_t, true><<<rows, THREADS, 0, stream>>>(CPTR(x), CPTR(w), CPTR(w), PTR(out), cols, (float)eps);
     else norm_kernel<scalar_t, false><<<rows, THREADS, 0, stream>>>(CPTR(x), CPTR(w), CPTR(b), PTR(out), cols, (float)eps);
@@ -115,6 +115,6 @@ void gemm_out(torch::Tensor a, torch::Tensor b, torch::Tensor out) {
   TORCH_CHECK(a.is_cuda() && a.is_contiguous() && b.is_contiguous() && out.is_contiguous(), "contiguous CUDA tensors expected");
   const int M = a.size(0), K = a.size(1), N = b.size(1);
   dim3 block(TILE, TILE), grid((N + TILE - 1) / TILE, (M + TILE - 1) / TILE);
-  auto stream = at::cuda::getCurrentCUDAStream();
+  auto stream = c10::cuda::getCurrentCUDAStream();
   DISPATCH(a, "gemm", [&] { gemm_kernel<scalar_t><<<grid, block, 0, stream>>>(CPTR(a), CPTR(b), PTR(out), M, N, K); });
 }
