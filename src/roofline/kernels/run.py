@@ -183,6 +183,9 @@ def _run(request: BenchRequest, progress: Progress | None, allow_files: bool) ->
     _speedups(rows, request.baseline)
     notify(1.0, "Done")
     assumptions = _assumptions(kernel, device, request)
+    if request.baseline not in {impl.name for impl in impls}:
+        assumptions.append(f"No speedups: the baseline {request.baseline!r} was not among the implementations run "
+                           "(add it with --impl, or choose another with --baseline).")  # fmt: skip
     if device == "cpu" and any((row["roofline_fraction"] or 0) > 1 for row in rows):
         assumptions.append(
             "Some results exceed 100% of the measured roofline: their working set fits in the CPU's caches, "
