@@ -129,6 +129,9 @@ def evals_note(rows: list[dict]) -> str:
         f"(worst {added:g} ms; engine time per item minus a bare httpx request, concurrency 1). The machine was "
         f"shared with other work (load average up to {load:g} on {os.cpu_count()} CPUs), which lowers the wall-clock "
         "rate; requests_per_cpu_s does not depend on it."
+    )
+
+
 def kernels_note(rows: list[dict]) -> str:
     met = sum(row["within_10pct"] for row in rows)
     return (

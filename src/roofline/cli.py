@@ -7,9 +7,9 @@ import typer
 from rich.console import Console
 
 import roofline
+from roofline.commands.bench import bench_app
 from roofline.commands.card import card_app
 from roofline.commands.evals import app as eval_app
-from roofline.commands.bench import bench_app
 from roofline.commands.throughput import throughput
 
 app = typer.Typer(
