@@ -18,7 +18,7 @@ def wait_until_serving(process: subprocess.Popen, url: str, timeout_seconds: flo
     while time.monotonic() < deadline:
         assert process.poll() is None, f"the server at {url} exited with {process.returncode}"
         try:
-            if httpx.get(f"{url}/chat/general/", timeout=2).status_code == 200:
+            if httpx.get(f"{url}/", timeout=2).status_code == 200:  # the home page: needs no data
                 return
         except httpx.HTTPError:
             pass
