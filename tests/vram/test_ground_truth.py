@@ -1,0 +1,57 @@
+"""The calculator's training peak (tensor memory, no overhead line) against PyTorch's own accounting of a real
+Hugging Face training step (MemTracker under FakeTensorMode, CPU kernel rules). Reduced widths and depths keep
+the panel fast; the architectures, dtypes and attention implementations are the real ones."""
+
+import statistics
+
+import pytest
+
+from roofline.vram import VramRequest
+from roofline.vram.activations import CPU
+from roofline.vram.estimate import load_model, tensor_memory
+from tests.vram.memtrack import measure_training_step
+
+V = 1000
+LLAMA = dict(model_type="llama", hidden_size=256, intermediate_size=688, num_hidden_layers=2, num_attention_heads=8,
+             num_key_value_heads=2, vocab_size=V)  # fmt: skip
+GPT2 = dict(model_type="gpt2", n_embd=256, n_layer=2, n_head=8, n_positions=1024, vocab_size=V)
+PANEL = [
+    ("GPT-2, eager, dropout, fp32", GPT2, 4, 128, "fp32", "eager"),
+    ("GPT-2, SDPA, fp32", {**GPT2, "attn_pdrop": 0.0}, 2, 256, "fp32", "sdpa"),
+    ("Llama GQA, SDPA, bf16", LLAMA, 4, 256, "bf16", "sdpa"),
+    ("Llama GQA, eager, fp32", LLAMA, 2, 128, "fp32", "eager"),
+    ("Qwen2 (tied), SDPA, bf16", dict(model_type="qwen2", hidden_size=256, intermediate_size=704, num_hidden_layers=2,
+     num_attention_heads=8, num_key_value_heads=2, vocab_size=V, tie_word_embeddings=True), 2, 512, "bf16", "sdpa"),
+    ("Phi-3 (fused qkv), SDPA, bf16", dict(model_type="phi3", hidden_size=256, intermediate_size=688,
+     num_hidden_layers=2, num_attention_heads=8, num_key_value_heads=8, vocab_size=V, pad_token_id=0), 4, 128,
+     "bf16", "sdpa"),
+    ("Mixtral-shaped MoE, SDPA, bf16", dict(model_type="mixtral", hidden_size=256, intermediate_size=344,
+     num_hidden_layers=2, num_attention_heads=8, num_key_value_heads=2, num_local_experts=4, num_experts_per_tok=2,
+     vocab_size=V), 4, 128, "bf16", "sdpa"),
+    ("Gemma-2-shaped, eager, bf16", dict(model_type="gemma2", hidden_size=256, intermediate_size=688,
+     num_hidden_layers=2, num_attention_heads=8, num_key_value_heads=4, head_dim=32, sliding_window=64,
+     vocab_size=V), 2, 128, "bf16", "eager"),
+]  # fmt: skip
+
+
+def estimate(config: dict, batch: int, seq: int, dtype: str, attention: str) -> float:
+    request = VramRequest(config=config, batch=batch, seq=seq, param_dtype=dtype, attention=attention, dropout=True)
+    spec, traits = load_model(request)
+    return sum(tensor_memory(spec, traits, request, CPU)[0].values())
+
+
+@pytest.fixture(scope="module")
+def errors() -> dict[str, float]:
+    return {
+        name: estimate(config, b, s, dtype, attention) / measure_training_step(config, b, s, dtype, attention) - 1
+        for name, config, b, s, dtype, attention in PANEL
+    }
+
+
+@pytest.mark.parametrize("name", [case[0] for case in PANEL])
+def test_training_peak_is_within_10_percent_of_the_traced_step(errors, name):
+    assert abs(errors[name]) <= 0.10, f"{name}: {errors[name]:+.1%}"
+
+
+def test_median_error_over_the_panel_is_within_5_percent(errors):
+    assert statistics.median(abs(e) for e in errors.values()) <= 0.05
