@@ -8,6 +8,7 @@ from rich.console import Console
 
 import roofline
 from roofline.commands.throughput import throughput
+from roofline.commands.vram import vram
 
 app = typer.Typer(
     name="roofline",
@@ -106,6 +107,7 @@ def manage(ctx: typer.Context) -> None:
 
 
 app.command(name="throughput")(throughput)
+app.command(name="vram")(vram)
 
 
 if __name__ == "__main__":
