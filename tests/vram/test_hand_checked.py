@@ -30,7 +30,9 @@ def test_zero_model_states_match_the_papers_worked_example(stage, expected_gb):
 
 def test_fsdp_full_shard_equals_zero_3():
     spec = spec_with_params(7_500_000_000)
-    fsdp = model_states(spec, VramRequest(config={"model_type": "llama"}, mixed_precision=True, fsdp="FULL_SHARD", gpus=64))
+    fsdp = model_states(
+        spec, VramRequest(config={"model_type": "llama"}, mixed_precision=True, fsdp="FULL_SHARD", gpus=64)
+    )
     zero = model_states(spec, VramRequest(config={"model_type": "llama"}, mixed_precision=True, zero=3, gpus=64))
     assert (fsdp.parameters, fsdp.gradients, fsdp.optimizer) == (zero.parameters, zero.gradients, zero.optimizer)
 
@@ -66,7 +68,9 @@ def test_sliding_window_kv_cache_gemma_2_caps_local_layers():
 def test_kv_capacity_is_the_utilisation_budget_over_bytes_per_token():
     result = infer("meta-llama/Llama-3.1-8B", batch=1, seq=4096, gpu_memory_utilization=0.9)
     parts, cap = result.breakdown, result.kv_capacity
-    budget = 0.9 * result.capacity_bytes - parts["parameters"] - parts["activations"] - parts["logits"] - parts["overhead"]
+    budget = (
+        0.9 * result.capacity_bytes - parts["parameters"] - parts["activations"] - parts["logits"] - parts["overhead"]
+    )
     assert cap["kv_budget_bytes"] == pytest.approx(budget)
     assert cap["kv_tokens"] == int(budget // 131_072)
     assert cap["max_sequences"] == int(budget // (4096 * 131_072))

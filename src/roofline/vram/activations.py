@@ -92,7 +92,7 @@ def attention_items(
     q, k, v = nh * d, kv_heads * d, kv_heads * dv
     if t.fused_qkv:
         kept = nh * d + 2 * nkv * d + (q + k if t.rope else 0)  # v is a view of the fused output
-        kept += (2 * nh * d if windowed and nkv < nh else 0)
+        kept += 2 * nh * d if windowed and nkv < nh else 0
     else:
         kept = q + k + v
     return [

@@ -12,8 +12,8 @@ from roofline.modelspec.errors import ModelSpecError
 from roofline.vram.activations import CUDA, KernelRules
 from roofline.vram.inference import inference_memory, kv_capacity
 from roofline.vram.request import VramRequest
-from roofline.vram.traits import Traits, traits_of
 from roofline.vram.training import training_memory
+from roofline.vram.traits import Traits, traits_of
 
 OVERHEAD_BYTES = 1 << 30  # CUDA context, cuBLAS/cuDNN workspaces, NCCL buffers: 1 GiB assumed per GPU
 CATEGORIES = ("parameters", "gradients", "optimizer", "activations", "logits", "kv_cache", "overhead")
@@ -113,8 +113,15 @@ def tensor_memory(
         return memory.peak.parts, memory.peak.phase, memory.peak.moment, phases, formulas, memory.notes, memory
     memory = inference_memory(spec, request)
     total = sum(memory.parts.values())
-    return memory.parts, "prefill", "prefill of the largest chunk with the cache full", {"prefill": total}, \
-        memory.formulas, memory.notes, memory
+    return (
+        memory.parts,
+        "prefill",
+        "prefill of the largest chunk with the cache full",
+        {"prefill": total},
+        memory.formulas,
+        memory.notes,
+        memory,
+    )
 
 
 def _peak(spec: ModelSpec, traits: Traits, request: VramRequest) -> float:

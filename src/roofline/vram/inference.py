@@ -44,7 +44,9 @@ def inference_memory(spec: ModelSpec, request: VramRequest) -> InferenceMemory:
     chunk = min(request.prefill_chunk or request.batch * request.seq, request.batch * request.seq)
     a = 2  # activations at bf16/fp16
     h = spec.hidden
-    width = spec.moe.top_k * spec.moe.expert_intermediate + spec.moe.shared_intermediate if spec.moe else spec.intermediate
+    width = (
+        spec.moe.top_k * spec.moe.expert_intermediate + spec.moe.shared_intermediate if spec.moe else spec.intermediate
+    )
     q_out = spec.n_heads * spec.v_head_dim
     qkv = spec.n_heads * spec.head_dim + 2 * spec.n_kv_heads * spec.head_dim
     attention_peak = 2 * h + (qkv + q_out) / request.tp

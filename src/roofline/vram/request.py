@@ -23,7 +23,9 @@ class VramRequest(BaseModel):
     config: dict | None = Field(None, description="A Hugging Face config.json, pasted, instead of `model`.")
     mode: Mode = Field("train", description="train: one optimizer step; infer: serving with a KV cache.")
     gpu: str = Field("h100-sxm", description="Accelerator id or alias from the catalog.")
-    batch: int = Field(1, ge=1, le=1_000_000, description="Micro-batch per GPU (train) or concurrent sequences (infer).")
+    batch: int = Field(
+        1, ge=1, le=1_000_000, description="Micro-batch per GPU (train) or concurrent sequences (infer)."
+    )
     seq: int = Field(2048, ge=1, le=10_000_000, description="Tokens per sequence (train) or context length (infer).")
     param_dtype: ParamDtype = Field("bf16", description="Training: dtype of the working weights and activations.")
     mixed_precision: bool = Field(
@@ -33,7 +35,7 @@ class VramRequest(BaseModel):
     attention: Attention = Field("sdpa", description="eager materialises the score matrix; sdpa (flash) does not.")
     checkpointing: Checkpointing = Field("none", description="Activation checkpointing.")
     dropout: bool | None = Field(None, description="Training: dropout on (None: as the model's config says).")
-    zero: Literal[0, 1, 2, 3] = Field(0, description="DeepSpeed ZeRO stage over the data-parallel GPUs.")
+    zero: int = Field(0, ge=0, le=3, description="DeepSpeed ZeRO stage over the data-parallel GPUs.")
     fsdp: FsdpMode | None = Field(None, description="PyTorch FSDP sharding strategy (instead of --zero).")
     gpus: int = Field(1, ge=1, le=100_000, description="GPUs in total (data × tensor × pipeline parallel).")
     tp: int = Field(1, ge=1, le=1024, description="Tensor-parallel size.")

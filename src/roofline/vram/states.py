@@ -71,7 +71,9 @@ def lora_matrices(spec: ModelSpec, rank: int) -> list[tuple[int, int]]:
     return [m for rows, cols in per_layer for m in ((rank, cols), (rows, rank))] * spec.n_layers
 
 
-def optimizer_state_bytes(optimizer: str, state_bytes: int, mats: list[tuple[int, int]], other: int) -> tuple[float, str]:
+def optimizer_state_bytes(
+    optimizer: str, state_bytes: int, mats: list[tuple[int, int]], other: int
+) -> tuple[float, str]:
     """Bytes of optimizer state for trainable weight matrices `mats` and `other` small parameters (norms, biases)."""
     elements = sum(r * c for r, c in mats) + other
     if optimizer == "adamw":
@@ -87,7 +89,6 @@ def optimizer_state_bytes(optimizer: str, state_bytes: int, mats: list[tuple[int
         )
     factored = sum(r + c for r, c in mats)  # adafactor: row + column statistics per matrix
     return state_bytes * (factored + other), f"{state_bytes} B × (rows + cols of each matrix + other params)"
-
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,7 @@ def model_states(spec: ModelSpec, request: VramRequest) -> ModelStates:
     if request.lora_rank:  # PEFT 'all-linear' on the blocks: attention and dense-MLP projections, not experts
         mats, other = lora_matrices(spec, request.lora_rank), 0
         trainable = sum(r * c for r, c in mats)
-        base = (
-            NF4_BYTES * linear_params(spec) + 2 * (total - linear_params(spec)) if request.qlora else p_bytes * total
-        )
+        base = NF4_BYTES * linear_params(spec) + 2 * (total - linear_params(spec)) if request.qlora else p_bytes * total
         base_formula = (
             f"{NF4_BYTES:.4f} B × linear params (NF4 + double-quantised absmax) + 2 B × the rest"
             if request.qlora else f"{p_bytes} B × {total:,} frozen params"
@@ -144,7 +143,8 @@ def model_states(spec: ModelSpec, request: VramRequest) -> ModelStates:
     offload = request.cpu_offload and request.mode == "train"
     formulas = {
         "parameters": param_formula + (f" ÷ {mp} (tp × pp)" if mp > 1 else "") + (f" ÷ {p_div}" if p_div > 1 else ""),
-        "gradients": f"{g_bytes} B × {trainable:,} trainable" + (f" ÷ {mp}" if mp > 1 else "")
+        "gradients": f"{g_bytes} B × {trainable:,} trainable"
+        + (f" ÷ {mp}" if mp > 1 else "")
         + (f" ÷ {g_div}" if g_div > 1 else ""),
         "optimizer": opt_formula + (f" ÷ {mp}" if mp > 1 else "") + (f" ÷ {o_div}" if o_div > 1 else ""),
     }

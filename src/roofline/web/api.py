@@ -6,6 +6,7 @@ import roofline
 from roofline.web.discussions.api import router as discussions_router
 from roofline.web.jobs.api import router as jobs_router
 from roofline.web.tools.throughput.api import router as throughput_router
+from roofline.web.tools.vram.api import router as vram_router
 
 api = NinjaAPI(
     title="Roofline API",
@@ -15,3 +16,4 @@ api = NinjaAPI(
 api.add_router("/jobs/", jobs_router)
 api.add_router("/discussions/", discussions_router)
 api.add_router("/tools/", throughput_router)
+api.add_router("/tools/", vram_router)
