@@ -94,8 +94,8 @@ def check_parallelism(spec: ModelSpec, request: VramRequest) -> None:
     if spec.mla is None and spec.n_kv_heads % tp and tp % spec.n_kv_heads:
         raise VramError(f"tensor parallel size {tp} neither divides nor is a multiple of the {spec.n_kv_heads} KV "
                         "heads")  # fmt: skip
-    if request.pp > spec.n_layers or spec.n_layers % request.pp:
-        raise VramError(f"pipeline parallel size {request.pp} does not divide the {spec.n_layers} layers")
+    if request.pp > spec.n_layers:
+        raise VramError(f"pipeline parallel size {request.pp} exceeds the {spec.n_layers} layers")
     if request.mode == "infer" and (request.zero or request.fsdp or request.lora_rank):
         raise VramError("ZeRO, FSDP and LoRA are training settings; drop them for --mode infer")
 

@@ -2,6 +2,8 @@
 optimizer step, with the peak and the phase it falls in."""
 
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate
 
 from roofline.modelspec import ModelSpec
 from roofline.vram.activations import CUDA, FP32, MLP_ITEMS, KernelRules, head_items, layer_items, loss_bytes_per_token
@@ -47,11 +49,12 @@ def training_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules
     eager = request.attention == "eager"
     dropout = request.dropout if request.dropout is not None else (traits.dropout_attn > 0 or traits.dropout_hidden > 0)
     sparse = set(spec.moe.sparse_layers) if spec.moe else set()
-    layers = range(spec.n_layers // pp if pp > 1 else spec.n_layers)
+    layers = range(-(-spec.n_layers // pp))  # the busiest pipeline stage: ceil(L / pp) layers
 
-    def layer_bytes(index: int) -> tuple[float, float, float]:
+    @cache
+    def layer_bytes(is_sparse: bool) -> tuple[float, float, float]:
         """(saved bytes, S×S score bytes, bytes freed once the MLP half is differentiated) of one layer."""
-        items = layer_items(spec, traits, a, request.seq, eager, rules, dropout, index in sparse)
+        items = layer_items(spec, traits, a, request.seq, eager, rules, dropout, is_sparse)
         total = tokens * sum(_split(item, tp, sp) for item in items)
         scores = tokens * sum(_split(item, tp, sp) for item in items if item.name.startswith("score matrix"))
         second_half = sum(
@@ -60,7 +63,7 @@ def training_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules
         )  # fmt: skip
         return total, scores, tokens * second_half
 
-    per_layer = [layer_bytes(i) for i in layers]
+    per_layer = [layer_bytes(i in sparse) for i in layers]
     full = [saved for saved, _, _ in per_layer]
     hidden_input = a * spec.hidden * tokens / (tp if sp else 1)
     if request.checkpointing == "full":  # each layer keeps its input; one layer is recomputed at a time
@@ -88,17 +91,21 @@ def training_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules
     # working set (the S×S gradients in eager, else the q/k/v/output gradients). Gradients of the layers after
     # it and of the head exist.
     mlp_work, attn_work = working_sets(spec, traits, a, request.seq, eager, tokens, tp, sp)
+    below_all = list(accumulate(kept, initial=0.0))  # activations kept by the layers before each one
+    worst: dict[str, Point] = {}
     grads = head_grad
-    for position in reversed(range(len(kept))):
-        below = sum(kept[:position]) * in_flight + (in_flight - 1) * kept[position]  # the head is done
-        second_half = per_layer[position][2]
-        points.append(Point("backward", f"layer {position} backward (MLP)", {
-            **base, "activations": below + full[position] + mlp_work, "gradients": grads + layer_grad / 2,
-        }))  # fmt: skip
-        points.append(Point("backward", f"layer {position} backward (attention)", {
-            **base, "activations": below + full[position] - second_half + attn_work, "gradients": grads + layer_grad,
-        }))  # fmt: skip
+    for position in reversed(layers):
+        below = below_all[position] * in_flight + (in_flight - 1) * kept[position]  # the head is done
+        for half, acts, layer_grads in (
+            ("MLP", below + full[position] + mlp_work, grads + layer_grad / 2),
+            ("attention", below + full[position] - per_layer[position][2] + attn_work, grads + layer_grad),
+        ):
+            total = sum(base.values()) + acts + layer_grads
+            if half not in worst or total > worst[half].total:
+                parts = {**base, "activations": acts, "gradients": layer_grads}
+                worst[half] = Point("backward", f"layer {position} backward ({half})", parts)
         grads += layer_grad
+    points += worst.values()
     end_grads = states.gradients
     tied_transient = head_grad if spec.tied_embeddings else 0.0  # the embedding's dense gradient, then summed
     points.append(Point("backward", "embedding gradient", {**base, "gradients": end_grads + tied_transient}))
@@ -109,10 +116,10 @@ def training_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules
     peak = max(points, key=lambda point: point.total)
     formulas = {
         "activations": (
-            f"{len(layers)} layers × {_per_token(full[0] / tokens)} per token × {tokens:,} tokens"
+            f"{len(layers)} layers × {_per_token(full[0] / tokens)} per token on this GPU × {tokens:,} tokens"
             + {"full": " (full checkpointing: each layer keeps its input a·h, one layer recomputed)",
                "selective": " (selective: the S×S attention tensors recomputed)", "none": ""}[request.checkpointing]
-            + (f" ÷ tp {tp}" if tp > 1 else "") + (f" × {pp} micro-batches in flight" if pp > 1 else "")
+            + (f" × {pp} micro-batches in flight" if pp > 1 else "")
         ),
         "logits": f"{tokens:,} tokens × {spec.vocab:,} vocab × 4 B × 3 (fp32 log-softmax and two gradients)"
         + (f" ÷ tp {tp}" if tp > 1 else ""),
