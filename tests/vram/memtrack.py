@@ -9,9 +9,22 @@ from torch.distributed._tools.mem_tracker import MemTracker
 from transformers import AutoConfig, AutoModelForCausalLM
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16}
+OPTIMIZERS = {  # foreach: the implementation PyTorch picks by default on CUDA
+    "adamw": lambda params: torch.optim.AdamW(params, lr=1e-4, foreach=True),
+    "sgd": lambda params: torch.optim.SGD(params, lr=1e-2, momentum=0.9, foreach=True),
+}
 
 
-def measure_training_step(config: dict, batch: int, seq: int, dtype: str, attention: str, steps: int = 2) -> int:
+def measure_training_step(
+    config: dict,
+    batch: int,
+    seq: int,
+    dtype: str,
+    attention: str,
+    steps: int = 2,
+    checkpointing: bool = False,
+    optimizer: str = "adamw",
+) -> int:
     """Peak tensor bytes of `steps` training steps (forward with labels, backward, AdamW step, zero_grad) of the
     model `config` describes, in train mode, as MemTracker counts them.
 
@@ -24,7 +37,9 @@ def measure_training_step(config: dict, batch: int, seq: int, dtype: str, attent
     ):
         model = AutoModelForCausalLM.from_config(hf_config, attn_implementation=attention, dtype=DTYPES[dtype])
         model.train()
-        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, foreach=True)  # CUDA's default implementation
+        if checkpointing:
+            model.activation_checkpointing_enable()
+        optimizer = OPTIMIZERS[optimizer](model.parameters())
         ids = torch.randint(0, hf_config.vocab_size, (batch, seq))
         tracker = MemTracker()
         tracker.track_external(model, optimizer)

@@ -59,3 +59,20 @@ def test_a_model_that_does_not_fit_gets_suggestions_with_their_figures():
     fitting = [s for s in result.suggestions if s["fits"]]
     assert [s["change"] for s in fitting] == ["full activation checkpointing"]
     assert fitting and all(s["peak_bytes"] <= result.capacity_bytes for s in fitting)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"seq": 2048},
+        {"seq": 4096, "checkpointing": "full", "zero": 3, "gpus": 8, "mixed_precision": True},
+        {"mode": "infer", "seq": 8192, "prefill_chunk": 2048},
+    ],
+)
+def test_the_largest_micro_batch_fits_and_one_more_does_not(fields):
+    result = estimate_vram(VramRequest(model=LLAMA, **fields))
+    best = result.max_micro_batch
+    assert best >= 1
+    at = estimate_vram(VramRequest(model=LLAMA, **fields, batch=best))
+    over = estimate_vram(VramRequest(model=LLAMA, **fields, batch=best + 1))
+    assert at.fits and not over.fits

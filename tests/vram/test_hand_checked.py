@@ -2,7 +2,7 @@
 
 import pytest
 
-from roofline.modelspec import ModelSpec
+from roofline.modelspec import ModelSpec, load_model_spec
 from roofline.vram import VramRequest, estimate_vram
 from roofline.vram.states import model_states
 
@@ -74,3 +74,19 @@ def test_kv_capacity_is_the_utilisation_budget_over_bytes_per_token():
     assert cap["kv_budget_bytes"] == pytest.approx(budget)
     assert cap["kv_tokens"] == int(budget // 131_072)
     assert cap["max_sequences"] == int(budget // (4096 * 131_072))
+
+
+def test_lora_and_qlora_states_llama_3_1_8b():
+    # PEFT 'all-linear' r16 on Llama-3.1-8B: 16 × (8192 + 5120 + 5120 + 8192 + 3 × 18432) × 32 = 41,943,040 params,
+    # kept in fp32 with fp32 gradients and AdamW moments
+    trainable = 41_943_040
+    lora = estimate_vram(VramRequest(model="meta-llama/Llama-3.1-8B", lora_rank=16))
+    assert lora.breakdown["optimizer"] == 8 * trainable
+    spec = load_model_spec("meta-llama/Llama-3.1-8B")
+    states = model_states(spec, VramRequest(model="meta-llama/Llama-3.1-8B", lora_rank=16, qlora=True))
+    assert states.trainable == trainable and states.gradients == 4 * trainable and states.optimizer == 8 * trainable
+    tables = 2 * 128_256 * 4096  # the embedding and the untied output head stay bf16, as do the norms
+    norms = 4096 * (2 * 32 + 1)
+    linear = spec.params_total - tables - norms  # NF4: 4 bits + 8-bit absmax per 64 + fp32 per 256 absmax blocks
+    nf4 = 0.5 + 1 / 64 + 4 / (64 * 256)
+    assert states.parameters == pytest.approx(nf4 * linear + 2 * (tables + norms) + 4 * trainable)

@@ -130,19 +130,24 @@ def _peak(spec: ModelSpec, traits: Traits, request: VramRequest) -> float:
 
 
 def max_micro_batch(spec: ModelSpec, traits: Traits, request: VramRequest, capacity: float) -> int:
-    """The largest batch (micro-batch in training, sequences in serving) whose peak fits; 0 if none."""
-    if _peak(spec, traits, request.model_copy(update={"batch": 1})) > capacity:
+    """The largest batch (micro-batch in training, sequences in serving) whose peak fits; 0 if none. Memory grows
+    linearly with the batch at every moment of the step, so the line through batches 1 and 2 gives the answer;
+    it is then checked (b fits, b + 1 does not) and searched by bisection if the check fails."""
+
+    def fits(batch: int) -> bool:
+        return _peak(spec, traits, request.model_copy(update={"batch": batch})) <= capacity
+
+    one = _peak(spec, traits, request.model_copy(update={"batch": 1}))
+    if one > capacity:
         return 0
-    low, high = 1, 2
-    while high <= MAX_BATCH and _peak(spec, traits, request.model_copy(update={"batch": high})) <= capacity:
-        low, high = high, high * 2
-    high = min(high, MAX_BATCH + 1)
+    slope = _peak(spec, traits, request.model_copy(update={"batch": 2})) - one
+    guess = MAX_BATCH if slope <= 0 else min(MAX_BATCH, 1 + int((capacity - one) // slope))
+    if guess == MAX_BATCH or (fits(guess) and not fits(guess + 1)):
+        return guess
+    low, high = 1, MAX_BATCH + 1
     while high - low > 1:
         middle = (low + high) // 2
-        if _peak(spec, traits, request.model_copy(update={"batch": middle})) <= capacity:
-            low = middle
-        else:
-            high = middle
+        low, high = (middle, high) if fits(middle) else (low, middle)
     return low
 
 

@@ -43,51 +43,53 @@ def sharding_of(request: VramRequest) -> Sharding:
     return Sharding(0, 1, "no sharding (plain data parallel)")
 
 
-def matrices(spec: ModelSpec) -> list[tuple[int, int]]:
-    """Every weight matrix of the model (rows, cols), embeddings included."""
-    mats = attention_matrices(spec) * spec.n_layers
+Matrices = list[tuple[int, int, int]]  # (rows, cols, how many)
+
+
+def matrices(spec: ModelSpec) -> Matrices:
+    """Every weight matrix of the model, embeddings included, as (rows, cols, count)."""
     sparse = len(spec.moe.sparse_layers) if spec.moe else 0
-    mats += mlp_matrices(spec.hidden, spec.intermediate, spec.gated_mlp) * (spec.n_layers - sparse)
+    mats = [(r, c, spec.n_layers) for r, c in attention_matrices(spec)]
+    mats += [(r, c, spec.n_layers - sparse) for r, c in mlp_matrices(spec.hidden, spec.intermediate, spec.gated_mlp)]
     if spec.moe is not None:
         expert = mlp_matrices(spec.hidden, spec.moe.expert_intermediate, spec.gated_mlp)
-        mats += expert * (spec.moe.n_routed_experts * sparse)
+        mats += [(r, c, spec.moe.n_routed_experts * sparse) for r, c in expert]
         if spec.moe.shared_intermediate:
-            mats += mlp_matrices(spec.hidden, spec.moe.shared_intermediate, spec.gated_mlp) * sparse
-    mats.append((spec.vocab, spec.hidden))
-    if not spec.tied_embeddings:
-        mats.append((spec.vocab, spec.hidden))
+            mats += [(r, c, sparse) for r, c in mlp_matrices(spec.hidden, spec.moe.shared_intermediate, spec.gated_mlp)]
+    mats.append((spec.vocab, spec.hidden, 1 if spec.tied_embeddings else 2))
     return mats
+
+
+def _elements(mats: Matrices) -> int:
+    return sum(r * c * n for r, c, n in mats)
 
 
 def linear_params(spec: ModelSpec) -> int:
     """Parameters in the decoder layers' linear projections (what QLoRA stores in 4 bits)."""
-    embed = spec.vocab * spec.hidden * (1 if spec.tied_embeddings else 2)
-    return sum(r * c for r, c in matrices(spec)) - embed
+    return _elements(matrices(spec)[:-1])
 
 
-def lora_matrices(spec: ModelSpec, rank: int) -> list[tuple[int, int]]:
+def lora_matrices(spec: ModelSpec, rank: int) -> Matrices:
     """The A (rank × in) and B (out × rank) matrices of every adapted projection."""
     per_layer = attention_matrices(spec) + mlp_matrices(spec.hidden, spec.intermediate, spec.gated_mlp)
-    return [m for rows, cols in per_layer for m in ((rank, cols), (rows, rank))] * spec.n_layers
+    return [m for rows, cols in per_layer for m in ((rank, cols, spec.n_layers), (rows, rank, spec.n_layers))]
 
 
-def optimizer_state_bytes(
-    optimizer: str, state_bytes: int, mats: list[tuple[int, int]], other: int
-) -> tuple[float, str]:
+def optimizer_state_bytes(optimizer: str, state_bytes: int, mats: Matrices, other: int) -> tuple[float, str]:
     """Bytes of optimizer state for trainable weight matrices `mats` and `other` small parameters (norms, biases)."""
-    elements = sum(r * c for r, c in mats) + other
+    elements = _elements(mats) + other
     if optimizer == "adamw":
         return 2 * state_bytes * elements, f"2 moments × {state_bytes} B × params"
     if optimizer == "sgd":
         return state_bytes * elements, f"momentum buffer {state_bytes} B × params"
     if optimizer == "adam8bit":
-        big = sum(r * c for r, c in mats if r * c >= BNB_MIN_8BIT)
+        big = sum(r * c * n for r, c, n in mats if r * c >= BNB_MIN_8BIT)
         small = elements - big
         per = 2 * (1 + FP32_BYTES / BNB_BLOCK)
         return per * big + 2 * FP32_BYTES * small, (
             f"2 moments × (1 B + 4 B/{BNB_BLOCK} absmax) × params in tensors ≥ {BNB_MIN_8BIT} elements, 8 B the rest"
         )
-    factored = sum(r + c for r, c in mats)  # adafactor: row + column statistics per matrix
+    factored = sum((r + c) * n for r, c, n in mats)  # adafactor: row + column statistics per matrix
     return state_bytes * (factored + other), f"{state_bytes} B × (rows + cols of each matrix + other params)"
 
 
@@ -114,7 +116,7 @@ def model_states(spec: ModelSpec, request: VramRequest) -> ModelStates:
     notes: list[str] = []
     if request.lora_rank:  # PEFT 'all-linear' on the blocks: attention and dense-MLP projections, not experts
         mats, other = lora_matrices(spec, request.lora_rank), 0
-        trainable = sum(r * c for r, c in mats)
+        trainable = _elements(mats)
         base = NF4_BYTES * linear_params(spec) + 2 * (total - linear_params(spec)) if request.qlora else p_bytes * total
         base_formula = (
             f"{NF4_BYTES:.4f} B × linear params (NF4 + double-quantised absmax) + 2 B × the rest"
@@ -126,7 +128,7 @@ def model_states(spec: ModelSpec, request: VramRequest) -> ModelStates:
     else:
         mats = matrices(spec)
         trainable = total
-        other = total - sum(r * c for r, c in mats)
+        other = total - _elements(mats)
         g_bytes = p_bytes
         s_bytes = 4 if request.mixed_precision else p_bytes
         master = 4 if request.mixed_precision else 0

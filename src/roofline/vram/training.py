@@ -86,10 +86,10 @@ def training_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules
         Point("backward", "start of backward (loss gradient)", {**base, "activations": acts_total, "logits": loss_bwd}),
     ]
     # Backward, layer by layer from the last: the layer being differentiated is whole (recomputed under full
-    # checkpointing) while its MLP half runs, with the MLP's gradient working set (incoming hidden gradient and
-    # three intermediate-width gradients); then its attention half runs with the MLP half freed and the attention
-    # working set (the S×S gradients in eager, else the q/k/v/output gradients). Gradients of the layers after
-    # it and of the head exist.
+    # checkpointing) while its MLP half runs, with the MLP's gradient working set (the incoming hidden gradient
+    # and, net of the freed down-projection input, two intermediate-width gradients); then its attention half
+    # runs with the MLP half freed and the attention working set (the S×S gradients in eager, else the q/k/v/output
+    # gradients). Gradients of the layers after it and of the head exist.
     mlp_work, attn_work = working_sets(spec, traits, a, request.seq, eager, tokens, tp, sp)
     below_all = list(accumulate(kept, initial=0.0))  # activations kept by the layers before each one
     worst: dict[str, Point] = {}
@@ -142,7 +142,7 @@ def working_sets(
     """Bytes of activation gradients alive while one layer's MLP, then its attention, is differentiated."""
     h = spec.hidden * tokens * a / (tp if sp else 1)
     width = spec.moe.top_k * spec.moe.expert_intermediate if spec.moe else spec.intermediate
-    mlp = h + 3 * a * width * tokens / tp
+    mlp = h + 2 * a * width * tokens / tp  # dY, then d(act) and d(up) while d(product) lives; the product is freed
     if eager:  # gradient of the probabilities and of the scores (fp32 through a Llama-family softmax)
         score = FP32 if traits.softmax_fp32 else a
         attn = h + spec.n_heads * seq * tokens * (a + score) / tp
