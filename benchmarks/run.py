@@ -117,7 +117,8 @@ BENCHES = [
     ("bench_throughput.py", "Throughput estimator speed", throughput_note),
     ("bench_vram.py", "VRAM calculator speed", vram_note),
 ]
-SQLITE_ONLY = {"bench_chat.py", "bench_throughput.py", "bench_vram.py"}  # sets up its own site (SQLite file, two servers, Redis)
+# sets up its own site (SQLite file, two servers, Redis), or needs no database
+SQLITE_ONLY = {"bench_chat.py", "bench_throughput.py", "bench_vram.py"}
 # A benchmark that needs a service: the check returns '' when it can run, else why it cannot (the run skips it).
 NEEDS = {"bench_chat.py": redis_reachable}
 # Settings a benchmark takes from the caller's environment (run_bench drops every other ROOFLINE_ variable).
