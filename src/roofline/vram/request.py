@@ -2,7 +2,9 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from roofline.modelspec.request import ModelSource
 
 Mode = Literal["train", "infer"]
 ParamDtype = Literal["fp32", "bf16"]
@@ -14,13 +16,7 @@ WeightName = Literal["bf16", "fp16", "fp8", "int8", "int4"]
 KvName = Literal["bf16", "fp16", "fp8", "int8"]
 
 
-class VramRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    model: str | None = Field(
-        None, description="A shipped model id (e.g. meta-llama/Llama-3.1-8B), a Hub id, or (CLI only) a path."
-    )
-    config: dict | None = Field(None, description="A Hugging Face config.json, pasted, instead of `model`.")
+class VramRequest(ModelSource):
     mode: Mode = Field("train", description="train: one optimizer step; infer: serving with a KV cache.")
     gpu: str = Field("h100-sxm", description="Accelerator id or alias from the catalog.")
     batch: int = Field(
@@ -56,8 +52,6 @@ class VramRequest(BaseModel):
 
     @model_validator(mode="after")
     def consistent(self) -> "VramRequest":
-        if (self.model is None) == (self.config is None):
-            raise ValueError("give exactly one of `model` (an id or path) and `config` (a config.json object)")
         if self.zero and self.fsdp:
             raise ValueError("give either a ZeRO stage or an FSDP mode, not both")
         if self.gpus % (self.tp * self.pp):

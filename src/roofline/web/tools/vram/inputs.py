@@ -10,7 +10,6 @@ FIELDS = (
     "checkpointing", "zero", "fsdp", "gpus", "tp", "pp", "sequence_parallel", "cpu_offload", "lora_rank", "qlora",
     "weights", "kv_dtype", "block_size", "prefill_chunk", "gpu_memory_utilization",
 )  # fmt: skip
-CHECKBOXES = ("mixed_precision", "sequence_parallel", "cpu_offload", "qlora")
 DEFAULT_MODEL = "meta-llama/Llama-3.1-8B"
 
 

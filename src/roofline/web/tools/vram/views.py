@@ -1,18 +1,17 @@
 """The VRAM calculator page and its result fragment (the page swaps the fragment in as inputs change)."""
 
-import json
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from roofline.hardware import UnknownAccelerator, get_accelerator, list_accelerators
+from roofline.hardware import UnknownAccelerator, list_accelerators
 from roofline.modelspec import shipped_configs
 from roofline.vram import VramError, VramRequest, estimate_vram
 from roofline.web.tools.catalog import TOOLS_BY_SLUG
-from roofline.web.tools.query import InputError
+from roofline.web.tools.query import InputError, form_fields
 from roofline.web.tools.vram.charts import breakdown_bar
-from roofline.web.tools.vram.inputs import CHECKBOXES, DEFAULT_MODEL, FIELDS, request_from_query
+from roofline.web.tools.vram.inputs import DEFAULT_MODEL, FIELDS, request_from_query
 
 USER_ERRORS = (InputError, VramError, UnknownAccelerator)
 CHOICES = {
@@ -54,17 +53,7 @@ def form_values(query) -> dict:
         parsed = request_from_query(query)
     except InputError:
         return values  # the form shows what was typed; the results say what is wrong with it
-    fields = parsed.model_dump()
-    config = fields.pop("config", None)
-    values.update({name: "" if value is None else str(value) for name, value in fields.items()})
-    values.update({name: "on" if fields[name] else "" for name in CHECKBOXES})
-    if config is not None:
-        values.update(model="", config=json.dumps(config, indent=2))
-    try:
-        values["gpu"] = get_accelerator(parsed.gpu).id
-    except UnknownAccelerator:
-        pass
-    return values
+    return {**values, **form_fields(query, parsed)}
 
 
 def page(request: HttpRequest) -> HttpResponse:
