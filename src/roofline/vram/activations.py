@@ -37,10 +37,11 @@ class KernelRules:
     name: str
     dropout_mask_bytes: int | None  # bytes per element of a dropout mask; None: the input's dtype (CPU noise)
     sdpa_dropout_math: bool  # SDPA with attention dropout falls back to the math kernel (S×S saved)
+    sdpa_unequal_dims_math: bool  # SDPA with q/k and v head dims differing (MLA) runs the math kernel in fp32
 
 
-CUDA = KernelRules("cuda", 1, False)
-CPU = KernelRules("cpu", None, True)
+CUDA = KernelRules("cuda", 1, False, False)
+CPU = KernelRules("cpu", None, True, True)
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,15 @@ class Item:
     tp_split: bool
 
 
-def _norm(t: Traits, h: int, a: int, feeds_linear: bool) -> float:
-    """A pre-norm whose output feeds a linear (saved by it), or a post-norm whose output goes into the residual."""
+def _norm(t: Traits, width: int, a: int, feeds_linear: bool, groups: int = 1) -> float:
+    """A norm over `groups` vectors of total `width` per token: a pre-norm whose output feeds a linear (saved
+    by it), or one whose output goes on (into the residual, or into the rotary embedding for q/k norms)."""
+    out = a * width if feeds_linear else 0
     if t.norm == "layer":
-        return 2 * a * h + 2 * FP32
+        return a * width + 2 * FP32 * groups + out
     if t.norm == "rms_gemma":
-        return FP32 * h + FP32 + FP32 * h + (a * h if feeds_linear else 0)
-    return FP32 * h + FP32 + 2 * a * h  # fp32 copy, rstd, normalised cast back, weighted output
+        return FP32 * width + FP32 * groups + FP32 * width + out  # fp32 copy, rstd, fp32 weighted product
+    return FP32 * width + FP32 * groups + a * width + out  # fp32 copy, rstd, normalised cast back
 
 
 def _mask_bytes(rules: KernelRules, a: int) -> int:
@@ -71,9 +74,18 @@ def attention_items(
 ) -> list[Item]:
     """Saved tensors of one attention block for one token (the S×S terms scale with `seq`)."""
     nh, nkv, d, dv = spec.n_heads, spec.n_kv_heads, spec.head_dim, spec.v_head_dim
-    if spec.mla is not None:  # DeepSeek MLA: per-head q and k of width nope + rope, v of width v_head_dim
-        m = spec.mla
+    items = []
+    if t.qk_norm:
+        items.append(Item("q and k norms", _norm(t, nh * d, a, False, nh) + _norm(t, nkv * d, a, False, nkv), True))
+    if spec.mla is not None:  # DeepSeek MLA: norms on the low-rank latents, then per-head q and k of width
+        m = spec.mla  # nope + rope and v of width v_head_dim
+        latents = _norm(t, m.kv_lora_rank, a, True) + (_norm(t, m.q_lora_rank, a, True) if m.q_lora_rank else 0)
+        items.append(Item("MLA latent norms", latents, False))
         d, dv, nkv = m.qk_nope_head_dim + m.qk_rope_head_dim, m.v_head_dim, nh
+        if not eager and rules.sdpa_unequal_dims_math and d != dv:
+            scores = Item(f"score matrix ({seq} keys per query)", FP32 * nh * seq, True)
+            return [*items, Item("q, k, v in fp32 (math SDPA), output", FP32 * nh * (2 * d + dv) + a * nh * dv, True),
+                    scores]  # fmt: skip
     p_attn = t.dropout_attn if dropout else 0.0
     windowed = any(w is not None and seq >= w for w in spec.attention_windows)
     math_sdpa = not eager and p_attn > 0 and rules.sdpa_dropout_math
@@ -85,6 +97,7 @@ def attention_items(
         if p_attn > 0:
             probs += scores * (_mask_bytes(rules, a) + a)
         return [
+            *items,
             Item("q, repeated k and v, output", a * (2 * nh * d + 2 * nh * dv), True),
             Item(f"score matrix ({seq} keys per query)", probs, True),
         ]
@@ -96,6 +109,7 @@ def attention_items(
     else:
         kept = q + k + v
     return [
+        *items,
         Item("q, k, v, output", a * (kept + nh * dv), True),
         Item("softmax log-sum-exp", FP32 * nh, True),
     ]
@@ -104,9 +118,9 @@ def attention_items(
 def mlp_items(spec: ModelSpec, t: Traits, a: int, sparse: bool) -> list[Item]:
     if sparse and spec.moe is not None:
         m = spec.moe
+        router = FP32 * (m.n_routed_experts + 1 + 2 * m.top_k) + 4 * INDEX * m.top_k
         items = [
-            Item("router softmax and routing", FP32 * (m.n_routed_experts + 1 + 2 * m.top_k) + 4 * INDEX * m.top_k,
-                 True),
+            Item("router softmax and routing", router + (FP32 * spec.hidden if t.router_fp32 else 0), True),
             Item("routed experts", a * m.top_k * (2 * spec.hidden + 4 * m.expert_intermediate), True),
         ]  # fmt: skip
         if m.shared_intermediate:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from roofline.modelspec import ModelSpec
 
 GEMMA = {"gemma2", "gemma3_text", "gemma3"}
+QK_NORM = {"qwen3", "qwen3_moe", "gemma3_text", "gemma3"}
+FP32_ROUTER = {"deepseek_v2", "deepseek_v3"}
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Traits:
     final_softcap: bool  # Gemma 2: tanh soft-capping of the logits
     dropout_attn: float  # dropout on the attention probabilities
     dropout_hidden: float  # dropout on the embeddings and on each sub-block's output (GPT-2's resid/embd)
+    qk_norm: bool = False  # Qwen3, Gemma 3: an RMSNorm over each head's q and k
+    router_fp32: bool = False  # DeepSeek V2/V3: the router runs on an fp32 copy of the hidden state
 
 
 def traits_of(spec: ModelSpec, config: dict) -> Traits:
@@ -44,4 +48,6 @@ def traits_of(spec: ModelSpec, config: dict) -> Traits:
         final_softcap=arch == "gemma2" and config.get("final_logit_softcapping", 30.0) is not None,
         dropout_attn=float(config.get("attention_dropout", 0.0) or 0.0),
         dropout_hidden=0.0,
+        qk_norm=arch in QK_NORM,
+        router_fp32=arch in FP32_ROUTER,
     )
