@@ -90,3 +90,30 @@ def test_lora_and_qlora_states_llama_3_1_8b():
     linear = spec.params_total - tables - norms  # NF4: 4 bits + 8-bit absmax per 64 + fp32 per 256 absmax blocks
     nf4 = 0.5 + 1 / 64 + 4 / (64 * 256)
     assert states.parameters == pytest.approx(nf4 * linear + 2 * (tables + norms) + 4 * trainable)
+
+
+def test_llama_3_1_8b_bf16_sdpa_activations_per_token_and_layer():
+    # h 4096, i 14336, 32 heads and 8 KV heads of 128, bf16 (a = 2):
+    # norms 2 × (4h + 4 + 2h + 2h) = 65,544; q, k, v, output 2 × (4096 + 1024 + 1024 + 4096) = 20,480;
+    # log-sum-exp 4 × 32 = 128; MLP 4 × 2 × 14336 = 114,688: 200,840 bytes per token and layer
+    result = estimate_vram(VramRequest(model="meta-llama/Llama-3.1-8B", batch=1, seq=4096))
+    per_layer = 65_544 + 20_480 + 128 + 114_688
+    assert "32 layers × 200,840 B per token on this GPU × 4,096 tokens" in result.to_dict()["lines"][2]["formula"]
+    # the peak is the start of backward: layers, final norm (4h + 4 + 4h) and ids (16), and 12 × vocab of loss
+    head = 4 * 4096 + 4 + 4 * 4096 + 16
+    assert result.breakdown["activations"] == 4096 * (32 * per_layer + head)
+    assert result.breakdown["logits"] == 4096 * 12 * 128_256
+
+
+def test_optimizer_states_for_sgd_8bit_adam_and_adafactor():
+    spec = load_model_spec("meta-llama/Llama-3.1-8B")
+    total = spec.params_total
+    norms = 4096 * 65  # two per layer and the final one: vectors of 4096 elements (8-bit in bitsandbytes too)
+    sgd = model_states(spec, VramRequest(model="x", optimizer="sgd")).optimizer
+    adam8 = model_states(spec, VramRequest(model="x", optimizer="adam8bit")).optimizer
+    adafactor = model_states(spec, VramRequest(model="x", optimizer="adafactor")).optimizer
+    assert sgd == 2 * total  # one bf16 momentum buffer
+    assert adam8 == pytest.approx(2 * (1 + 4 / 256) * total)
+    per_layer = (4096 + 4096) + 2 * (1024 + 4096) + (4096 + 4096) + 2 * (14336 + 4096) + (4096 + 14336)
+    factored = 32 * per_layer + 2 * (128_256 + 4096)  # row + column per matrix, the untied head included
+    assert adafactor == 2 * (factored + norms)

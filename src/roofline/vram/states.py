@@ -75,15 +75,18 @@ def lora_matrices(spec: ModelSpec, rank: int) -> Matrices:
     return [m for rows, cols in per_layer for m in ((rank, cols, spec.n_layers), (rows, rank, spec.n_layers))]
 
 
-def optimizer_state_bytes(optimizer: str, state_bytes: int, mats: Matrices, other: int) -> tuple[float, str]:
-    """Bytes of optimizer state for trainable weight matrices `mats` and `other` small parameters (norms, biases)."""
+def optimizer_state_bytes(
+    optimizer: str, state_bytes: int, mats: Matrices, other: int, other_size: int
+) -> tuple[float, str]:
+    """Bytes of optimizer state for trainable weight matrices `mats` and `other` vector parameters (norms, biases)
+    of about `other_size` elements each."""
     elements = _elements(mats) + other
     if optimizer == "adamw":
         return 2 * state_bytes * elements, f"2 moments × {state_bytes} B × params"
     if optimizer == "sgd":
         return state_bytes * elements, f"momentum buffer {state_bytes} B × params"
     if optimizer == "adam8bit":
-        big = sum(r * c * n for r, c, n in mats if r * c >= BNB_MIN_8BIT)
+        big = sum(r * c * n for r, c, n in mats if r * c >= BNB_MIN_8BIT) + (other if other_size >= BNB_MIN_8BIT else 0)
         small = elements - big
         per = 2 * (1 + FP32_BYTES / BNB_BLOCK)
         return per * big + 2 * FP32_BYTES * small, (
@@ -134,7 +137,7 @@ def model_states(spec: ModelSpec, request: VramRequest) -> ModelStates:
         master = 4 if request.mixed_precision else 0
         params_bytes = p_bytes * total
         param_formula = f"{p_bytes} B × {total:,} params"
-    opt, opt_formula = optimizer_state_bytes(request.optimizer, s_bytes, mats, other)
+    opt, opt_formula = optimizer_state_bytes(request.optimizer, s_bytes, mats, other, spec.hidden)
     opt += master * trainable
     if master:
         opt_formula = f"4 B fp32 master × params + {opt_formula}"
