@@ -121,3 +121,12 @@ def test_an_embed_renders_the_bar_the_verdict_and_a_link_back(client):
 def test_a_rejected_embed_renders_the_error_box():
     html = render_markdown('```roofline:vram\n{"model": "meta-llama/Llama-3.1-8B", "tp": 3, "gpus": 3}\n```\n').html
     assert "embed-error" in html and "does not divide" in unescape(html)
+
+
+def test_the_tool_is_listed_and_the_api_schema_lists_its_inputs(client):
+    assert 'href="/tools/vram/"' in client.get("/tools/").content.decode()
+    schema = client.get("/api/openapi.json").json()
+    parameters = {p["name"]: p["schema"]["type"] for p in schema["paths"]["/api/tools/vram"]["get"]["parameters"]}
+    assert parameters["batch"] == "integer" and parameters["mixed_precision"] == "boolean"
+    assert parameters["gpu_memory_utilization"] == "number" and parameters["fsdp"] == "string"
+    assert {"model", "config", "request", "zero", "lora_rank", "kv_dtype"} <= set(parameters)
