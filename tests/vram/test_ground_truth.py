@@ -59,7 +59,7 @@ def estimate(config: dict, batch: int, seq: int, dtype: str, attention: str, ext
         config=config, batch=batch, seq=seq, param_dtype=dtype, attention=attention, dropout=True, **(extra or {})
     )
     spec, traits = load_model(request)
-    return sum(tensor_memory(spec, traits, request, CPU)[0].values())
+    return tensor_memory(spec, traits, request, CPU).total
 
 
 def measure(config: dict, batch: int, seq: int, dtype: str, attention: str, extra: dict | None = None) -> int:

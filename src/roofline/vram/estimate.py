@@ -10,7 +10,7 @@ from roofline.hardware import Accelerator, get_accelerator, load_accelerator_fil
 from roofline.modelspec import ModelSpec, load_config, model_spec
 from roofline.modelspec.errors import ModelSpecError
 from roofline.vram.activations import CUDA, KernelRules
-from roofline.vram.inference import inference_memory, kv_capacity
+from roofline.vram.inference import InferenceMemory, inference_memory, kv_capacity
 from roofline.vram.request import VramRequest
 from roofline.vram.training import training_memory
 from roofline.vram.traits import Traits, traits_of
@@ -100,33 +100,40 @@ def check_parallelism(spec: ModelSpec, request: VramRequest) -> None:
         raise VramError("ZeRO, FSDP and LoRA are training settings; drop them for --mode infer")
 
 
-def tensor_memory(
-    spec: ModelSpec, traits: Traits, request: VramRequest, rules: KernelRules = CUDA
-) -> tuple[dict[str, float], str, str, dict[str, float], dict[str, str], list[str], object]:
-    """Breakdown at the peak, its phase and moment, the peak of each phase, formulas, notes, and the raw memory."""
+@dataclass
+class TensorMemory:
+    """Tensor memory per GPU at the peak: by category, when, the peak of each phase, formulas and notes."""
+
+    parts: dict[str, float]
+    phase: str
+    moment: str
+    phases: dict[str, float]
+    formulas: dict[str, str]
+    notes: list[str]
+    serving: InferenceMemory | None = None  # for the KV-capacity inverse
+
+    @property
+    def total(self) -> float:
+        return sum(self.parts.values())
+
+
+def tensor_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules: KernelRules = CUDA) -> TensorMemory:
+    """The tensor memory of `request` (no runtime overhead): the training step's peak, or serving's."""
     if request.mode == "train":
         memory = training_memory(spec, traits, request, rules)
         phases: dict[str, float] = {}
         for point in memory.points:
             phases[point.phase] = max(phases.get(point.phase, 0.0), point.total)
         formulas = {**memory.states.formulas, **memory.formulas}
-        return memory.peak.parts, memory.peak.phase, memory.peak.moment, phases, formulas, memory.notes, memory
+        return TensorMemory(memory.peak.parts, memory.peak.phase, memory.peak.moment, phases, formulas, memory.notes)
     memory = inference_memory(spec, request)
     total = sum(memory.parts.values())
-    return (
-        memory.parts,
-        "prefill",
-        "prefill of the largest chunk with the cache full",
-        {"prefill": total},
-        memory.formulas,
-        memory.notes,
-        memory,
-    )
+    moment = "prefill of the largest chunk with the cache full"
+    return TensorMemory(memory.parts, "prefill", moment, {"prefill": total}, memory.formulas, memory.notes, memory)
 
 
 def _peak(spec: ModelSpec, traits: Traits, request: VramRequest) -> float:
-    parts = tensor_memory(spec, traits, request)[0]
-    return sum(parts.values()) + OVERHEAD_BYTES
+    return tensor_memory(spec, traits, request).total + OVERHEAD_BYTES
 
 
 def max_micro_batch(spec: ModelSpec, traits: Traits, request: VramRequest, capacity: float) -> int:
@@ -225,9 +232,10 @@ def estimate_vram(request: VramRequest, allow_local_files: bool = True, rules: K
     spec, traits = load_model(request, allow_local_files)
     accelerator = _accelerator(request, allow_local_files)
     check_parallelism(spec, request)
-    parts, phase, moment, phases, formulas, notes, memory = tensor_memory(spec, traits, request, rules)
-    tensor_peak = sum(parts.values())
-    breakdown = {name: float(parts.get(name, 0.0)) for name in CATEGORIES}
+    memory = tensor_memory(spec, traits, request, rules)
+    tensor_peak = memory.total
+    formulas = memory.formulas
+    breakdown = {name: float(memory.parts.get(name, 0.0)) for name in CATEGORIES}
     breakdown["overhead"] = float(OVERHEAD_BYTES)
     formulas["overhead"] = "1 GiB assumed (CUDA context and library workspaces)"
     peak = tensor_peak + OVERHEAD_BYTES
@@ -238,18 +246,19 @@ def estimate_vram(request: VramRequest, allow_local_files: bool = True, rules: K
     ]  # fmt: skip
     kv = None
     if request.mode == "infer":
-        kv = kv_capacity(memory, capacity, request.gpu_memory_utilization, OVERHEAD_BYTES, request.seq)
+        kv = kv_capacity(memory.serving, capacity, request.gpu_memory_utilization, OVERHEAD_BYTES, request.seq)
     return VramResult(
         request=request.model_dump(exclude_none=True),
         model={"name": spec.name, "architecture": spec.architecture, "params_total": spec.params_total,
                "params_active": spec.params_active, "n_layers": spec.n_layers, "hidden": spec.hidden,
                "vocab": spec.vocab},
         accelerator={"id": accelerator.id, "name": accelerator.name, "memory_bytes": capacity},
-        mode=request.mode, peak_bytes=peak, tensor_peak_bytes=tensor_peak, peak_phase=phase, peak_moment=moment,
-        breakdown=breakdown, lines=lines, phases=phases, capacity_bytes=capacity, fits=peak <= capacity,
+        mode=request.mode, peak_bytes=peak, tensor_peak_bytes=tensor_peak, peak_phase=memory.phase,
+        peak_moment=memory.moment,
+        breakdown=breakdown, lines=lines, phases=memory.phases, capacity_bytes=capacity, fits=peak <= capacity,
         margin_bytes=capacity - peak, max_micro_batch=max_micro_batch(spec, traits, request, capacity),
         suggestions=suggestions(spec, traits, request, capacity) if peak > capacity * 0.9 else [],
-        kv_capacity=kv, notes=notes, assumptions=_assumptions(request), sources=_SOURCES,
+        kv_capacity=kv, notes=memory.notes, assumptions=_assumptions(request), sources=_SOURCES,
     )  # fmt: skip
 
 

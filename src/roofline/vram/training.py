@@ -30,8 +30,6 @@ class TrainingMemory:
     peak: Point
     points: list[Point]
     states: ModelStates
-    activation_bytes: float  # everything saved at the end of the forward pass
-    per_layer_bytes: float
     formulas: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -92,10 +90,14 @@ def training_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules
     # gradients). Gradients of the layers after it and of the head exist.
     mlp_work, attn_work = working_sets(spec, traits, a, request.seq, eager, tokens, tp, sp)
     below_all = list(accumulate(kept, initial=0.0))  # activations kept by the layers before each one
+    # Under full checkpointing the recomputed layer's stored input stays alive beside its recomputed tensors,
+    # unless its first norm saves the input itself (fp32 RMSNorm, LayerNorm): then `full` already counts it.
+    upcast_copy = traits.norm != "layer" and a != FP32
+    stored_input = hidden_input if request.checkpointing == "full" and upcast_copy else 0.0
     worst: dict[str, Point] = {}
     grads = head_grad
     for position in reversed(layers):
-        below = below_all[position] * in_flight + (in_flight - 1) * kept[position]  # the head is done
+        below = below_all[position] * in_flight + (in_flight - 1) * kept[position] + stored_input  # head done
         for half, acts, layer_grads in (
             ("MLP", below + full[position] + mlp_work, grads + layer_grad / 2),
             ("attention", below + full[position] - per_layer[position][2] + attn_work, grads + layer_grad),
@@ -133,7 +135,7 @@ def training_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules
                      "logits are counted there too, an upper bound for either stage.")  # fmt: skip
     if sharding_of(request).stage >= 2 and request.cpu_offload:
         notes.append("ZeRO-Offload: the optimizer step runs on the CPU (CPU memory not counted).")
-    return TrainingMemory(peak, points, states, acts_total, full[0], formulas, notes)
+    return TrainingMemory(peak, points, states, formulas, notes)
 
 
 def working_sets(
