@@ -46,8 +46,8 @@ CPU = KernelRules("cpu", None, True, True)
 
 @dataclass(frozen=True)
 class Item:
-    """One group of saved tensors: bytes per token (per sequence for `per_sequence`), and whether tensor
-    parallelism splits it (head- and MLP-width tensors) or only sequence parallelism does (hidden-width ones)."""
+    """One group of saved tensors: bytes per token, and whether tensor parallelism splits it (head- and MLP-width
+    tensors) or only sequence parallelism does (hidden-width ones)."""
 
     name: str
     bytes_per_token: float

@@ -174,7 +174,9 @@ def model_states(spec: ModelSpec, request: VramRequest) -> ModelStates:
     if shard.stage >= 3 and shard.ways > 1:
         layer_params = (total - spec.vocab * spec.hidden * (1 if spec.tied_embeddings else 2)) / spec.n_layers
         gathered = (2 * p_bytes + g_bytes) * layer_params / mp  # two layers gathered (prefetch), one layer's grads
-        formulas["gathered"] = f"2 layers × {p_bytes} B + 1 layer × {g_bytes} B of unsharded params/grads"
+        formulas["parameters"] += (
+            f" + in flight: 2 layers × {p_bytes} B unsharded params (prefetch) + 1 layer × {g_bytes} B of gradients"
+        )
     if shard.stage and shard.ways == 1:
         notes.append(
             f"{shard.label}: sharding over one GPU saves nothing (every shard is the whole); allowed, but pointless."

@@ -118,10 +118,12 @@ def training_memory(spec: ModelSpec, traits: Traits, request: VramRequest, rules
     peak = max(points, key=lambda point: point.total)
     formulas = {
         "activations": (
-            f"{len(layers)} layers × {_per_token(full[0] / tokens)} per token on this GPU × {tokens:,} tokens"
-            + {"full": " (full checkpointing: each layer keeps its input a·h, one layer recomputed)",
+            f"{len(layers)} layers × {_per_token(kept[0] / tokens)} per token on this GPU × {tokens:,} tokens"
+            + {"full": f" (full checkpointing: each layer keeps its input; in backward one layer is recomputed, "
+                       f"{_per_token(full[0] / tokens)} per token)",
                "selective": " (selective: the S×S attention tensors recomputed)", "none": ""}[request.checkpointing]
             + (f" × {pp} micro-batches in flight" if pp > 1 else "")
+            + " + final norm and token ids; at the peak: what is alive then"
         ),
         "logits": f"{tokens:,} tokens × {spec.vocab:,} vocab × 4 B × 3 (fp32 log-softmax and two gradients)"
         + (f" ÷ tp {tp}" if tp > 1 else ""),
