@@ -41,7 +41,7 @@ def inference_memory(spec: ModelSpec, request: VramRequest) -> InferenceMemory:
     tokens = math.ceil(request.seq / block) * block if block else request.seq
     per_sequence = kv.cached_elements(tokens) * kv_elem / shards / request.pp
     kv_total = request.batch * per_sequence
-    chunk = min(request.prefill_chunk or request.batch * request.seq, request.batch * request.seq)
+    chunk = min(request.prefill_chunk or request.seq, request.batch * request.seq)  # default: one whole prompt
     a = 2  # activations at bf16/fp16
     h = spec.hidden
     width = (

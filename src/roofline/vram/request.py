@@ -44,7 +44,10 @@ class VramRequest(ModelSource):
     kv_dtype: KvName = Field("bf16", description="Inference: storage format of the KV cache.")
     block_size: int | None = Field(None, ge=1, le=4096, description="Inference: paged KV block in tokens (vLLM 16).")
     prefill_chunk: int | None = Field(
-        None, ge=1, le=10_000_000, description="Inference: chunked-prefill tokens per step (None: whole prompts)."
+        None,
+        ge=1,
+        le=10_000_000,
+        description="Inference: prefill tokens per step (chunked prefill; None: one whole prompt of `seq` tokens).",
     )
     gpu_memory_utilization: float = Field(
         0.9, gt=0, le=1, description="Inference: fraction of memory the server may use (vLLM's setting)."
