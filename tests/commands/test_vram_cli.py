@@ -57,9 +57,12 @@ def test_inference_prints_the_kv_capacity():
         (["--mode", "serve"], "--mode"),
         (["--zero", "2", "--fsdp", "FULL_SHARD", "--gpus", "8"], "not both"),
         (["--optimizer", "lion"], "--optimizer"),
+        (["--gpu", "h1OO"], "h1OO"),
+        (["--fsdp", "FULLY"], "--fsdp"),
+        (["--qlora"], "LoRA rank"),
     ],
 )
 def test_bad_input_is_one_red_line_and_status_2(args, message):
     result = run("--model", LLAMA, *args)
-    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.exit_code == 2 and "Traceback" not in result.output and result.stdout == ""
     assert message in " ".join(result.stderr.split())
