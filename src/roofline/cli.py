@@ -7,6 +7,8 @@ import typer
 from rich.console import Console
 
 import roofline
+from roofline.commands.card import card_app
+from roofline.commands.evals import app as eval_app
 from roofline.commands.throughput import throughput
 from roofline.commands.vram import vram
 
@@ -107,6 +109,8 @@ def manage(ctx: typer.Context) -> None:
 
 
 app.command(name="throughput")(throughput)
+app.add_typer(card_app, name="card")
+app.add_typer(eval_app, name="eval")
 app.command(name="vram")(vram)
 
 

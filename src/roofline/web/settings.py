@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "roofline.web.chat",
     "roofline.web.jobs",
     "roofline.web.tools",
+    "roofline.web.tools.evals",
     "roofline.web.home",
 ]
 
@@ -156,6 +157,13 @@ ROOFLINE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ROOFLINE_JOB_HEARTBEAT_SE
 ROOFLINE_JOB_STALE_SECONDS = float(os.environ.get("ROOFLINE_JOB_STALE_SECONDS", "30"))
 # How often (seconds) a job page's socket reads new events when the worker cannot reach it over the channel layer.
 ROOFLINE_JOB_POLL_SECONDS = float(os.environ.get("ROOFLINE_JOB_POLL_SECONDS", "0.25"))
+
+# Eval runs from the site: hosts/IPs/CIDRs they may call although private or loopback, and their limits.
+ROOFLINE_EVAL_ALLOWED_HOSTS = [
+    host.strip() for host in os.environ.get("ROOFLINE_EVAL_ALLOWED_HOSTS", "").split(",") if host.strip()
+]
+ROOFLINE_EVAL_MAX_ITEMS = int(os.environ.get("ROOFLINE_EVAL_MAX_ITEMS", "50"))  # per suite
+ROOFLINE_EVAL_MAX_SECONDS = float(os.environ.get("ROOFLINE_EVAL_MAX_SECONDS", "900"))  # no request starts after
 
 # Identity: GitHub through django-allauth. Local accounts only when ROOFLINE_LOCAL_ACCOUNTS is on.
 GITHUB_CLIENT_ID = os.environ.get("GITHUB_CLIENT_ID", "")

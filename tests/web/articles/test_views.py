@@ -71,7 +71,7 @@ def test_a_member_writes_previews_saves_and_publishes(member):
     client = signed_in(member)
     preview = post(client, "/articles/preview/", {"body": "Hi $x$\n\n```roofline:nope\n{}\n```"}).json()
     assert '<span class="math inline">x</span>' in preview["html"] and preview["has_math"]
-    [error] = preview["errors"]  # every tool registers its block: the list grows as tools arrive
+    [error] = preview["errors"]  # every registered block is listed; tools add theirs
     assert error.startswith("roofline:nope: unknown tool block; known blocks: ") and "roofline:throughput" in error
 
     data = {"title": "Fresh idea", "summary": "The dek.", "body": "Body.", "tags": "kernels", "action": "save"}
