@@ -11,6 +11,7 @@ from roofline.commands.bench import bench_app
 from roofline.commands.card import card_app
 from roofline.commands.evals import app as eval_app
 from roofline.commands.throughput import throughput
+from roofline.commands.vram import vram
 
 app = typer.Typer(
     name="roofline",
@@ -112,6 +113,7 @@ app.command(name="throughput")(throughput)
 app.add_typer(card_app, name="card")
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="bench")
+app.command(name="vram")(vram)
 
 
 if __name__ == "__main__":

@@ -24,3 +24,11 @@ def count(value: int) -> str:
         if value >= factor:
             return f"{value:,} ({value / factor:.3g} {suffix})"
     return f"{value:,}"
+
+
+def binary(value: float, unit: str = "B", digits: int = 3) -> str:
+    """`value` with a binary prefix: binary(85899345920) -> "80 GiB"."""
+    for factor, prefix in ((2**50, "Pi"), (2**40, "Ti"), (2**30, "Gi"), (2**20, "Mi"), (2**10, "Ki")):
+        if abs(value) >= factor:
+            return f"{value / factor:.{digits}g} {prefix}{unit}"
+    return f"{value:.{digits}g} {unit}"

@@ -2,19 +2,15 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
+
+from roofline.modelspec.request import ModelSource
 
 WeightName = Literal["bf16", "fp16", "fp8", "int8", "int4"]
 KvName = Literal["bf16", "fp16", "fp8", "int8"]
 
 
-class ThroughputRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    model: str | None = Field(
-        None, description="A shipped model id (e.g. meta-llama/Llama-3.1-8B), a Hub id, or (CLI only) a path."
-    )
-    config: dict | None = Field(None, description="A Hugging Face config.json, pasted, instead of `model`.")
+class ThroughputRequest(ModelSource):
     gpu: str = Field(
         "h100-sxm", description="Accelerator id or alias from the catalog, or (CLI only) a custom accelerator .json."
     )
@@ -30,9 +26,3 @@ class ThroughputRequest(BaseModel):
     efficiency: float | None = Field(
         None, gt=0, le=1, description="Optional fraction of peak bandwidth and FLOP/s assumed reachable; shown."
     )
-
-    @model_validator(mode="after")
-    def one_model(self) -> "ThroughputRequest":
-        if (self.model is None) == (self.config is None):
-            raise ValueError("give exactly one of `model` (an id or path) and `config` (a config.json object)")
-        return self

@@ -9,6 +9,7 @@ from roofline.web.tools.card.api import router as card_router
 from roofline.web.tools.evals.api import router as eval_router
 from roofline.web.tools.kernels.api import router as kernels_router
 from roofline.web.tools.throughput.api import router as throughput_router
+from roofline.web.tools.vram.api import router as vram_router
 
 api = NinjaAPI(
     title="Roofline API",
@@ -21,3 +22,4 @@ api.add_router("/tools/", throughput_router)
 api.add_router("/tools/", card_router)
 api.add_router("/tools/", eval_router)
 api.add_router("/tools/kernels/", kernels_router)
+api.add_router("/tools/", vram_router)

@@ -7,3 +7,4 @@ class ToolsConfig(AppConfig):
 
     def ready(self) -> None:
         from roofline.web.tools.throughput import embed  # noqa: F401  (registers ```roofline:throughput)
+        from roofline.web.tools.vram import embed as vram_embed  # noqa: F401  (registers ```roofline:vram)

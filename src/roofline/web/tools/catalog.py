@@ -34,6 +34,7 @@ TOOLS: tuple[Tool, ...] = (
         "Per-GPU VRAM breakdown for training and inference — params, gradients, optimizer state, "
         "activations, KV cache, with ZeRO/FSDP sharding.",
         "roofline vram",
+        available=True,
     ),
     Tool(
         "eval",

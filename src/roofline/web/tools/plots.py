@@ -98,3 +98,62 @@ def log_log_svg(chart: Chart) -> str:
         f'<li><span class="legend-swatch {escape(s.css_class)}"></span>{escape(s.label)}</li>' for s in chart.series
     )
     return f'<figure class="chart">{"".join(parts)}<figcaption><ul class="legend">{legend}</ul></figcaption></figure>'
+
+
+@dataclass
+class Segment:
+    label: str
+    value: float
+    css_class: str  # fill colour from site.css (.plot-seg-1, ...)
+
+
+def stacked_bar_svg(
+    title: str,
+    segments: list[Segment],
+    limit: float,
+    limit_label: str,
+    value_label,
+    id: str = "bar",
+    description: str = "",
+) -> str:
+    """One horizontal bar of `segments` stacked left to right against a vertical `limit` line (a capacity);
+    `value_label(x)` formats values for ticks and tooltips. The axis spans the larger of the total and the limit."""
+    total = sum(s.value for s in segments)
+    span = max(total, limit) * 1.05 or 1.0
+    left, right, top, bar_h = 20, WIDTH - 20, 40, 60
+    height = top + bar_h + 60
+
+    def sx(x: float) -> float:
+        return left + (right - left) * x / span
+
+    ident = escape(id)
+    parts = [
+        f'<svg class="plot" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(description)}</desc>',
+    ]
+    x = 0.0
+    for segment in segments:
+        if segment.value <= 0:
+            continue
+        width = sx(x + segment.value) - sx(x)
+        label = escape(f"{segment.label}: {value_label(segment.value)}")
+        parts.append(
+            f'<rect class="{escape(segment.css_class)}" x="{sx(x):.1f}" y="{top}" width="{width:.1f}" '
+            f'height="{bar_h}"><title>{label}</title></rect>'
+        )
+        x += segment.value
+    for tick in (0.0, span / 4, span / 2, 3 * span / 4):
+        parts.append(_text("plot-tick", sx(tick), top + bar_h + 20, "middle", value_label(tick)))
+    parts.append(f'<line class="plot-limit" x1="{sx(limit):.1f}" x2="{sx(limit):.1f}" y1="{top - 15}" '
+                 f'y2="{top + bar_h + 5}"/>')  # fmt: skip
+    parts.append(_text("plot-label", sx(limit), top - 20, "middle", f"{limit_label} {value_label(limit)}"))
+    parts.append(_text("plot-label", sx(total), top + bar_h + 45, "middle", f"total {value_label(total)}"))
+    parts.append("</svg>")
+    legend = "".join(
+        f'<li><span class="legend-swatch {escape(s.css_class)}"></span>{escape(s.label)} {escape(value_label(s.value))}'
+        "</li>"
+        for s in segments if s.value > 0
+    )  # fmt: skip
+    return f'<figure class="chart">{"".join(parts)}<figcaption><ul class="legend">{legend}</ul></figcaption></figure>'

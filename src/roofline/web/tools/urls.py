@@ -5,6 +5,7 @@ from roofline.web.tools.card import views as card
 from roofline.web.tools.evals import views as evals
 from roofline.web.tools.kernels import views as kernels
 from roofline.web.tools.throughput import views as throughput
+from roofline.web.tools.vram import views as vram
 
 app_name = "tools"
 urlpatterns = [
@@ -22,5 +23,7 @@ urlpatterns = [
     path("kernels/runs/<int:run_id>/", kernels.run_detail, name="kernels-run"),
     path("kernels/compare/", kernels.compare, name="kernels-compare"),
     path("kernels/start/", kernels.start, name="kernels-start"),
+    path("vram/", vram.page, name="vram"),
+    path("vram/result/", vram.result_fragment, name="vram-result"),
     path("<slug:slug>/", views.tool_page, name="page"),
 ]

@@ -1,4 +1,5 @@
-"""Template filters for numbers with units: {{ x|si:"B" }}, {{ t|duration }}, {{ n|exact_count }}."""
+"""Template filters for numbers with units: {{ x|si:"B" }}, {{ x|binary }} (GiB), {{ t|duration }},
+{{ n|exact_count }}."""
 
 from django import template
 
@@ -20,3 +21,8 @@ def duration(value) -> str:
 @register.filter
 def exact_count(value) -> str:
     return "" if value is None else units.count(int(value))
+
+
+@register.filter
+def binary(value, unit: str = "B") -> str:
+    return "" if value is None else units.binary(float(value), unit)

@@ -8,32 +8,13 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from roofline.throughput import ThroughputRequest, compare_accelerators, estimate_throughput, sweep_batch
+from roofline.web.tools.query import openapi_inputs
 from roofline.web.tools.throughput.inputs import FIELDS, request_from_query
 from roofline.web.tools.throughput.views import USER_ERRORS
 
 router = Router(tags=["throughput"])
 
-# The inputs are read from the query by request_from_query (so every face reports errors alike), not declared
-# to ninja; they are described here so /api/openapi.json and /api/docs list them.
-_TYPES = {"gpus": "integer", "batch": "integer", "context": "integer", "prompt": "integer", "output": "integer",
-          "efficiency": "number"}  # fmt: skip
-_EXTRA = {
-    "config": "A pasted config.json (JSON text), instead of `model`.",
-    "request": "The whole request as JSON (as the CLI and article embeds write it); overrides the other fields.",
-}
-
-
-def _parameter(name: str, description: str | None) -> dict:
-    schema = {"type": _TYPES.get(name, "string")}
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
-INPUTS = {
-    "openapi_extra": {
-        "parameters": [_parameter(name, ThroughputRequest.model_fields[name].description) for name in FIELDS]
-        + [_parameter(name, description) for name, description in _EXTRA.items()]
-    }
-}
+INPUTS = openapi_inputs(ThroughputRequest, FIELDS)
 
 
 def _answer(request, engine, **kwargs):

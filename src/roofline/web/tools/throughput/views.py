@@ -1,15 +1,15 @@
 """The throughput page and its result fragment (the page swaps the fragment in as inputs change)."""
 
-import json
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from roofline.hardware import UnknownAccelerator, UnsupportedDtype, get_accelerator, list_accelerators
+from roofline.hardware import UnknownAccelerator, UnsupportedDtype, list_accelerators
 from roofline.modelspec import shipped_configs
 from roofline.throughput import ThroughputError, compare_accelerators, estimate_throughput, sweep_batch
 from roofline.web.tools.catalog import TOOLS_BY_SLUG
+from roofline.web.tools.query import form_fields
 from roofline.web.tools.throughput.charts import roofline_chart, sweep_chart
 from roofline.web.tools.throughput.inputs import DEFAULT_MODEL, InputError, request_from_query
 
@@ -51,16 +51,7 @@ def form_values(query) -> dict:
         parsed = request_from_query(query)
     except InputError:
         return values  # the form shows what was typed, the results say what is wrong with it
-    fields = parsed.model_dump(exclude_none=True)
-    config = fields.pop("config", None)
-    values.update({name: str(value) for name, value in fields.items()})
-    if config is not None and query.get("request"):
-        values.update(model="", config=json.dumps(config, indent=2))
-    try:
-        values["gpu"] = get_accelerator(parsed.gpu).id
-    except UnknownAccelerator:
-        pass
-    return values
+    return {**values, **form_fields(query, parsed)}
 
 
 def page(request: HttpRequest) -> HttpResponse:
