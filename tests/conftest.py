@@ -5,6 +5,10 @@ import os
 import pytest
 from django.test import Client
 
+from roofline.kernels import enable_triton_interpreter_without_gpu
+
+enable_triton_interpreter_without_gpu()  # as the worker does: the kernel tests then pass in any order
+
 pytest_plugins = ["tests.github_standin", "tests.postgres"]  # fixtures: `github` (a stand-in), `postgres_url`
 
 SCALE_OUT_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}

@@ -91,8 +91,10 @@ def worker(
     from django.conf import settings
     from django.core.management import call_command
 
+    from roofline.kernels import enable_triton_interpreter_without_gpu
     from roofline.web.jobs.supervisor import start_worker_housekeeping
 
+    enable_triton_interpreter_without_gpu()  # before any job's imports load triton
     start_worker_housekeeping()
     if settings.ROOFLINE_JOB_QUEUE == "rq":
         call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=burst)

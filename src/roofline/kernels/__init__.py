@@ -9,6 +9,8 @@ Names load lazily, so the site can validate results files (schema, request) with
 """
 
 import importlib
+import os
+import sys
 
 _EXPORTS = {
     "KERNELS": "roofline.kernels.builtin",
@@ -24,6 +26,14 @@ _EXPORTS = {
     "run_benchmark": "roofline.kernels.run",
 }
 __all__ = sorted(_EXPORTS)
+
+
+def enable_triton_interpreter_without_gpu() -> None:
+    """On a machine without an NVIDIA device, set TRITON_INTERPRET=1 before anything imports triton (torch.compile,
+    transformers and others do), so a long-lived process that runs other tools first (the worker, the test run)
+    can still check our Triton kernels. Torch-free: it looks for the driver's device node, /dev/nvidiactl."""
+    if "triton" not in sys.modules and not os.path.exists("/dev/nvidiactl"):
+        os.environ.setdefault("TRITON_INTERPRET", "1")
 
 
 def __getattr__(name: str):
