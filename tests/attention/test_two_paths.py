@@ -4,7 +4,7 @@ reference, from the full tensors of a plain `output_attentions=True` forward pas
 import numpy as np
 import pytest
 import torch
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoModel
 
 from roofline.attention import AttentionRequest, inspect_attention
 from tests.attention.reference import reference_metrics

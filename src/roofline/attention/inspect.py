@@ -213,10 +213,14 @@ def _result(request, loaded, run: _Inspection, ids, probe_ids, load_s: float, in
     return AttentionResult(
         request=request.model_dump(mode="json"),
         model={
-            "id": loaded.model_id, "class": type(loaded.model).__name__,
-            "model_type": getattr(config, "model_type", None), "encoder_decoder": run.encoder_decoder,
-            "kv_heads": run.kv_heads, "parameters": sum(p.numel() for p in loaded.model.parameters()),
-            "dtype": loaded.dtype, "device": loaded.device,
+            "id": loaded.model_id,
+            "class": type(loaded.model).__name__,
+            "model_type": getattr(config, "model_type", None),
+            "encoder_decoder": run.encoder_decoder,
+            "kv_heads": run.kv_heads,
+            "parameters": sum(p.numel() for p in loaded.model.parameters()),
+            "dtype": loaded.dtype,
+            "device": loaded.device,
         },
         tokens=_token_strings(tokenizer, ids),
         token_ids=ids,

@@ -27,13 +27,12 @@ def word_tokenizer(words: int, bos: bool = True):
     from transformers import PreTrainedTokenizerFast
 
     vocab = {token: i for i, token in enumerate(SPECIALS + [f"t{i}" for i in range(words)])}
-    core = Tokenizer(models.WordLevel(vocab, unk_token="[PAD]"))
+    core = Tokenizer(models.WordLevel(vocab, "[PAD]"))  # unknown words map to [PAD]
     core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     if bos:
         core.post_processor = processors.TemplateProcessing(single="[BOS] $A", special_tokens=[("[BOS]", 1)])
-    return PreTrainedTokenizerFast(
-        tokenizer_object=core, pad_token="[PAD]", bos_token="[BOS]" if bos else None, eos_token="[EOS]"
-    )
+    special = {"pad_token": "[PAD]", "eos_token": "[EOS]", "bos_token": "[BOS]" if bos else None}
+    return PreTrainedTokenizerFast(tokenizer_object=core, **special)
 
 
 def induction_config():
