@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 
 import roofline
+from roofline.commands.attention import attention
 from roofline.commands.throughput import throughput
 
 app = typer.Typer(
@@ -106,6 +107,7 @@ def manage(ctx: typer.Context) -> None:
 
 
 app.command(name="throughput")(throughput)
+app.command(name="attention")(attention)
 
 
 if __name__ == "__main__":

@@ -181,6 +181,13 @@ def inspect_attention(
             trust_remote_code=request.trust_remote_code, progress=report,
         )  # fmt: skip
     loaded_at = time.perf_counter()
+    with loaded.lock:  # the hooks sit on shared modules: a second inspection of this model waits
+        run, ids, probe_ids = _run(request, loaded, report)
+    finished = time.perf_counter()
+    return _result(request, loaded, run, ids, probe_ids, loaded_at - started, finished - loaded_at)
+
+
+def _run(request: AttentionRequest, loaded: LoadedModel, report: Progress) -> tuple:
     run = _Inspection(request, loaded, report)
     vocab = loaded.model.get_input_embeddings().num_embeddings
     probe_ids = probe_token_ids(loaded.tokenizer, vocab, request.probe_block, request.seed)
@@ -199,8 +206,7 @@ def inspect_attention(
     for head in run.heads:
         head["labels"] = head_labels(head)
         head["label"] = head["labels"][0] if head["labels"] else None
-    finished = time.perf_counter()
-    return _result(request, loaded, run, ids, probe_ids, loaded_at - started, finished - loaded_at)
+    return run, ids, probe_ids
 
 
 def _result(request, loaded, run: _Inspection, ids, probe_ids, load_s: float, inspect_s: float) -> AttentionResult:

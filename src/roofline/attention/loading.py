@@ -4,7 +4,7 @@ a cache bounded by their parameter bytes."""
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from roofline.attention.errors import AttentionError
@@ -24,6 +24,7 @@ class LoadedModel:
     config: object  # transformers.PretrainedConfig
     device: str
     dtype: str
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # one inspection at a time: hooks
 
     @property
     def parameter_bytes(self) -> int:

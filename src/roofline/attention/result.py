@@ -78,11 +78,12 @@ class AttentionResult:
         """Layers with attention mass where their own mask forbids it."""
         return [layer for layer in self.layers if not layer["mask_ok"]]
 
-    def to_dict(self) -> dict:
+    def to_dict(self, matrices: bool = True) -> dict:
+        """Plain data; `matrices=False` leaves out the matrices (a caller that stores them elsewhere)."""
         return {
             "request": self.request, "model": self.model, "tokens": self.tokens, "token_ids": self.token_ids,
             "decoder_tokens": self.decoder_tokens, "decoder_token_ids": self.decoder_token_ids, "probe": self.probe,
             "stacks": self.stacks, "layers": self.layers, "heads": self.heads, "top_heads": self.top_heads(),
-            "matrices": [m.to_dict() for m in self.matrices], "thresholds": self.thresholds,
+            "matrices": [m.to_dict() for m in self.matrices] if matrices else [], "thresholds": self.thresholds,
             "assumptions": self.assumptions, "sources": self.sources, "seconds": self.seconds,
         }  # fmt: skip

@@ -14,7 +14,7 @@ import math
 import time
 from pathlib import Path
 
-SPECIALS = ["[PAD]", "[BOS]", "[EOS]", "[CLS]", "[SEP]"]
+SPECIALS = ["[PAD]", "[BOS]", "[EOS]"]
 WORDS = 64  # random-token vocabulary: t0..t63
 MAX_BLOCK = 40
 HELD_OUT_BLOCKS = (11, 23, 37)

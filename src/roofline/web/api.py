@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 import roofline
 from roofline.web.discussions.api import router as discussions_router
 from roofline.web.jobs.api import router as jobs_router
+from roofline.web.tools.attention.api import router as attention_router
 from roofline.web.tools.throughput.api import router as throughput_router
 
 api = NinjaAPI(
@@ -15,3 +16,4 @@ api = NinjaAPI(
 api.add_router("/jobs/", jobs_router)
 api.add_router("/discussions/", discussions_router)
 api.add_router("/tools/", throughput_router)
+api.add_router("/tools/", attention_router)
