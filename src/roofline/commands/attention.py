@@ -53,8 +53,12 @@ def attention(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Per-head metrics (induction, previous-token, sink, self, entropy...), labels and the mask each layer used."""
+    from transformers.utils import logging as transformers_logging
+
     from roofline.attention.render import GRID_METRICS, grid_png
 
+    transformers_logging.disable_progress_bar()  # the rich bar below reports loading
+    transformers_logging.set_verbosity_error()
     if metric not in GRID_METRICS:
         fail(f"--metric {metric}: choose one of {', '.join(GRID_METRICS)}")
     try:
