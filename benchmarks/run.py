@@ -101,14 +101,40 @@ def throughput_note(rows: list[dict]) -> str:
     )
 
 
+def attention_note(rows: list[dict]) -> str:
+    by = {row["case"]: row for row in rows if "error" not in row}
+    lines = []
+    if "inspect-1024" in by:
+        seconds = by["inspect-1024"]["seconds"]
+        lines.append(
+            f"Full inspection of 1,024 tokens after load: {seconds} s, target under 15 s: "
+            f"{'met' if seconds < 15 else 'missed'}."
+        )
+    if "inspect-4096" in by:
+        row = by["inspect-4096"]
+        plain = by.get("plain-4096", {}).get("growth_in_layer_tensors", "?")
+        naive = by.get("naive-4096", {}).get("peak_growth_gb", "?")
+        lines.append(
+            f"At 4,096 tokens the inspection grew peak RSS by {row['peak_growth_gb']} GB = "
+            f"{row['growth_in_layer_tensors']} × one layer's attention tensor ({row['layer_attention_gb']} GB), "
+            f"target at most 2×: {'met' if row['growth_in_layer_tensors'] <= 2 else 'missed'}; a plain eager forward "
+            f"with no capture grows it by {plain} × (eager attention holds the scores and their softmax at once), "
+            f"the naive all-output_attentions forward by {naive} GB."
+        )
+    errors = [f"{row['case']}: {row['error']}" for row in rows if "error" in row]
+    return " ".join(lines + (["Not measured: " + "; ".join(errors)] if errors else []))
+
+
 BENCHES = [
     ("bench_jobs.py", "Job system overhead", jobs_note),
     ("bench_search.py", "Full-text search over 50,000 articles", search_note),
     ("bench_discussions.py", "Discussions: 100,000 threads, 500,000 replies", discussions_note),
     ("bench_chat.py", "Chat fan-out: WebSocket clients on two server processes", chat_note),
     ("bench_throughput.py", "Throughput estimator speed", throughput_note),
+    ("bench_attention.py", "Attention inspector: GPT-2-small shape on CPU", attention_note),
 ]
-SQLITE_ONLY = {"bench_chat.py", "bench_throughput.py"}  # sets up its own site (SQLite file, two servers, Redis)
+# Run once: chat sets up its own site (SQLite file, two servers, Redis); throughput and attention use no database.
+SQLITE_ONLY = {"bench_chat.py", "bench_throughput.py", "bench_attention.py"}
 # A benchmark that needs a service: the check returns '' when it can run, else why it cannot (the run skips it).
 NEEDS = {"bench_chat.py": redis_reachable}
 # Settings a benchmark takes from the caller's environment (run_bench drops every other ROOFLINE_ variable).

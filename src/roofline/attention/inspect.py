@@ -18,6 +18,7 @@ from roofline.attention.metrics import (
     SINK_UNIFORM_MULTIPLE,
     head_metrics,
     induction_scores,
+    layer_geometry,
     sequence_patterns,
     thumbnail,
 )
@@ -114,12 +115,12 @@ class _Inspection:
             n_heads, tq, tk = w.shape
             allowed = allowed_keys(mask, tq, tk)
             info = describe_mask(allowed)
-            causal = info.kind in ("causal", "sliding")
+            geometry = layer_geometry(allowed, causal_queries=info.kind in ("causal", "sliding"))
             thumbs = thumbnail(w, request.thumbnail_size)
             detail = thumbnail(w, request.detail_size) if request.detail_size else None
             forbidden_max = 0.0
             for h in range(n_heads):
-                metrics = head_metrics(w[h], allowed, patterns.get(site.stack), causal)
+                metrics = head_metrics(w[h], geometry, patterns.get(site.stack))
                 forbidden_max = max(forbidden_max, metrics["forbidden_mass"])
                 group = h * self.kv_heads // n_heads if self.kv_heads and self.kv_heads < n_heads else h
                 self.heads.append({

@@ -66,27 +66,43 @@ def _diagonal_mean(a: torch.Tensor, offset: int) -> float | None:
     return float(d.double().mean()) if d.numel() else None
 
 
-def head_metrics(
-    a: torch.Tensor, allowed: torch.Tensor, patterns: SequencePatterns | None, causal_queries: bool
-) -> dict:
-    """Metrics of one head. a: [Tq, Tk] float; allowed: [Tq, Tk] bool mask the model applied; patterns: index sets
-    of the sequence (None for cross-attention, whose queries and keys are different sequences); causal_queries:
-    α_k averages over queries i ≥ k only (decoders) rather than every query allowed to see k (encoders)."""
-    a = a.float()
-    tq, tk = a.shape
-    forbidden = float(a.masked_fill(allowed, 0).sum(dim=1).max()) if not bool(allowed.all()) else 0.0
-    row_sums = a.sum(dim=1, dtype=torch.float64)
+@dataclass
+class LayerGeometry:
+    """What the mask of one layer fixes for all its heads: computed once per layer, not per head."""
 
-    eligible = allowed.tril() if causal_queries and tq == tk else allowed  # [Tq, Tk] queries counted in α_k
+    allowed: torch.Tensor  # [Tq, Tk] bool, the mask the model applied
+    all_allowed: bool
+    ineligible: torch.Tensor  # [Tq, Tk] bool, True where query i is not counted in α_k
+    counts: torch.Tensor  # [Tk] queries counted in α_k
+    candidate: torch.Tensor  # [Tk] bool, keys that may be sink tokens (before the α test)
+    uniform: torch.Tensor  # [Tk] α_k under uniform attention over the allowed keys
+    keys_seen: torch.Tensor  # [Tq] n_i, keys each query may see
+
+
+def layer_geometry(allowed: torch.Tensor, causal_queries: bool) -> LayerGeometry:
+    """causal_queries: α_k averages over queries i ≥ k only (decoders) rather than every query allowed to see k."""
+    tq, tk = allowed.shape
+    eligible = allowed.tril() if causal_queries and tq == tk else allowed
     counts = eligible.sum(dim=0)
-    alpha = a.masked_fill(~eligible, 0).sum(dim=0, dtype=torch.float64) / counts.clamp(min=1)
     keys_seen = allowed.sum(dim=1)
     uniform = (eligible / keys_seen.clamp(min=1)[:, None]).sum(dim=0, dtype=torch.float64) / counts.clamp(min=1)
-    candidate = (counts >= max(1, math.ceil(SINK_MIN_QUERY_FRACTION * tq))) & (alpha >= SINK_UNIFORM_MULTIPLE * uniform)
-    sink_keys = ((alpha > SINK_EPSILON) & candidate).nonzero().flatten()
+    candidate = counts >= max(1, math.ceil(SINK_MIN_QUERY_FRACTION * tq))
+    return LayerGeometry(allowed, bool(allowed.all()), ~eligible, counts, candidate, uniform, keys_seen)
 
-    rows = keys_seen > 1
-    entropy_rows = -torch.special.xlogy(a, a).sum(dim=1, dtype=torch.float64)[rows] / keys_seen[rows].double().log()
+
+def head_metrics(a: torch.Tensor, geometry: LayerGeometry, patterns: SequencePatterns | None) -> dict:
+    """Metrics of one head. a: [Tq, Tk] float weights; geometry: its layer's mask and what follows from it;
+    patterns: index sets of the sequence (None for cross-attention, whose queries and keys differ)."""
+    a = a.float()
+    tq, tk = a.shape
+    g = geometry
+    forbidden = 0.0 if g.all_allowed else float(a.masked_fill(g.allowed, 0).sum(dim=1).max())
+    row_sums = a.sum(dim=1, dtype=torch.float64)
+    alpha = a.masked_fill(g.ineligible, 0).sum(dim=0, dtype=torch.float64) / g.counts.clamp(min=1)
+    sink = (alpha > SINK_EPSILON) & g.candidate & (alpha >= SINK_UNIFORM_MULTIPLE * g.uniform)
+    sink_keys = sink.nonzero().flatten()
+    rows = g.keys_seen > 1
+    entropy_rows = -torch.special.xlogy(a, a).sum(dim=1, dtype=torch.float64)[rows] / g.keys_seen[rows].double().log()
     metrics = {
         "previous_token": _diagonal_mean(a, -1) if tq == tk else None,
         "self": _diagonal_mean(a, 0),
