@@ -73,6 +73,7 @@ class LayerGeometry:
     allowed: torch.Tensor  # [Tq, Tk] bool, the mask the model applied
     all_allowed: bool
     ineligible: torch.Tensor  # [Tq, Tk] bool, True where query i is not counted in α_k
+    counts_all_allowed: bool  # the queries counted in α_k are exactly the allowed ones
     counts: torch.Tensor  # [Tk] queries counted in α_k
     candidate: torch.Tensor  # [Tk] bool, keys that may be sink tokens (before the α test)
     uniform: torch.Tensor  # [Tk] α_k under uniform attention over the allowed keys
@@ -87,7 +88,8 @@ def layer_geometry(allowed: torch.Tensor, causal_queries: bool) -> LayerGeometry
     keys_seen = allowed.sum(dim=1)
     uniform = (eligible / keys_seen.clamp(min=1)[:, None]).sum(dim=0, dtype=torch.float64) / counts.clamp(min=1)
     candidate = counts >= max(1, math.ceil(SINK_MIN_QUERY_FRACTION * tq))
-    return LayerGeometry(allowed, bool(allowed.all()), ~eligible, counts, candidate, uniform, keys_seen)
+    same = eligible is allowed or torch.equal(eligible, allowed)
+    return LayerGeometry(allowed, bool(allowed.all()), ~eligible, same, counts, candidate, uniform, keys_seen)
 
 
 def head_metrics(a: torch.Tensor, geometry: LayerGeometry, patterns: SequencePatterns | None) -> dict:
@@ -97,12 +99,15 @@ def head_metrics(a: torch.Tensor, geometry: LayerGeometry, patterns: SequencePat
     tq, tk = a.shape
     g = geometry
     forbidden = 0.0 if g.all_allowed else float(a.masked_fill(g.allowed, 0).sum(dim=1).max())
-    row_sums = a.sum(dim=1, dtype=torch.float64)
-    alpha = a.masked_fill(g.ineligible, 0).sum(dim=0, dtype=torch.float64) / g.counts.clamp(min=1)
+    row_sums = a.sum(dim=1).double()
+    # α_k's numerator: the column sum over the counted queries. When no mass sits where the mask forbids and the
+    # counted queries are exactly the allowed ones, that is the plain column sum (one pass instead of two).
+    counted = a if forbidden == 0.0 and g.counts_all_allowed else a.masked_fill(g.ineligible, 0)
+    alpha = counted.sum(dim=0).double() / g.counts.clamp(min=1)
     sink = (alpha > SINK_EPSILON) & g.candidate & (alpha >= SINK_UNIFORM_MULTIPLE * g.uniform)
     sink_keys = sink.nonzero().flatten()
     rows = g.keys_seen > 1
-    entropy_rows = -torch.special.xlogy(a, a).sum(dim=1, dtype=torch.float64)[rows] / g.keys_seen[rows].double().log()
+    entropy_rows = -torch.special.xlogy(a, a).sum(dim=1).double()[rows] / g.keys_seen[rows].double().log()
     metrics = {
         "previous_token": _diagonal_mean(a, -1) if tq == tk else None,
         "self": _diagonal_mean(a, 0),
