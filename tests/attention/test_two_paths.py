@@ -7,6 +7,7 @@ import torch
 from transformers import AutoModel
 
 from roofline.attention import AttentionRequest, inspect_attention
+from tests.attention.models import save_model
 from tests.attention.reference import reference_metrics
 
 TEXT = "t1 t2 t3 t4 t5 t1 t2 t3 t9 t4 t5 t6 t1 t2"
@@ -69,6 +70,23 @@ def test_masks_are_named_for_each_stack(tiny_models):
     result = inspect_attention(AttentionRequest(model=str(tiny_models["t5"]), text=TEXT))
     kinds = {layer["stack"]: layer["mask"]["kind"] for layer in result.layers}
     assert kinds == {"encoder": "none", "decoder": "causal", "cross": "none"}
+
+
+def test_sliding_window_layers_are_named_with_their_window(tmp_path):
+    from transformers import Gemma2Config
+
+    config = Gemma2Config(
+        num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=1, hidden_size=16, head_dim=8,
+        intermediate_size=32, vocab_size=69, sliding_window=4, max_position_embeddings=128,
+        bos_token_id=1, eos_token_id=2, pad_token_id=0,
+    )  # fmt: skip
+    directory = save_model(tmp_path / "gemma2", config)
+    result = inspect_attention(AttentionRequest(model=str(directory), text=TEXT))
+    masks = [(layer["mask"]["kind"], layer["mask"]["window"]) for layer in result.layers]
+    assert masks == [("sliding", 4), ("causal", None)]  # Gemma 2 alternates local and global layers
+    assert all(layer["mask_ok"] for layer in result.layers)
+    first = result.head(0, 0)
+    assert first["previous_token"] is not None and first["forbidden_mass"] == 0.0
 
 
 def test_gqa_heads_are_labelled_with_their_key_value_group(tiny_models):

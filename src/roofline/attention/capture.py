@@ -5,6 +5,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from roofline.attention.errors import AttentionError
+
 ATTENTION_KEYS = ("attentions", "cross_attentions")
 
 
@@ -95,7 +97,9 @@ def captured(sites: list[AttentionSite], consume: Consumer) -> Iterator[None]:
         def hook(module, args, kwargs, output):
             weights = output[site.index] if isinstance(output, tuple) else output
             if weights is None:
-                raise RuntimeError(f"{site.name} returned no attention weights (is attention eager?)")
+                raise AttentionError(
+                    f"{site.name} returned no attention weights: this architecture ignores eager attention"
+                )
             consume(site, weights.detach(), kwargs.get("attention_mask", kwargs.get("mask")))
 
         return hook
