@@ -6,12 +6,11 @@ import threading
 import time
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from roofline.web.jobs.models import Job
-from roofline.web.jobs.runner import execute_job
 from tests.attention.conftest import INDUCTION_MODEL
+from tests.browser.test_job_page import run_worker
 
 pytestmark = pytest.mark.browser
 
@@ -22,16 +21,7 @@ def run_queued_attention_job(timeout: float = 10.0) -> threading.Thread:
     while not (job := Job.objects.filter(kind="attention").first()):
         assert time.monotonic() < deadline, "the page queued no run"
         time.sleep(0.05)
-
-    def work() -> None:
-        try:
-            execute_job(job.id)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work, name="test-worker", daemon=True)
-    thread.start()
-    return thread
+    return run_worker(job.id)
 
 
 def test_run_the_induction_model_and_click_its_induction_head(
