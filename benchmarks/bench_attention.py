@@ -3,7 +3,9 @@ float32, n_positions raised to 4,096), on CPU.
 
 Cases, each in a fresh process (peak RSS is per process):
 - inspect-1024: the full inspection (every metric, thumbnails, the 65-token probe pass) of 1,024 tokens, wall
-  seconds after the model is loaded (target: under 15 s);
+  seconds after the model is loaded (target: under 15 s), and the CPU seconds of all the process's threads (other
+  work on a shared machine inflates wall time, not these; with 2 threads an idle machine's wall time is about
+  half of them);
 - plain-4096: one eager forward without any capture: the model's own peak (eager attention materialises the
   scores and their softmax, about 2 layers' attention tensors, by itself);
 - inspect-4096: the full inspection of 4,096 tokens;
@@ -63,7 +65,7 @@ def run_case(case: str) -> dict:
     before = _status("VmRSS")
     with open("/proc/self/clear_refs", "w") as refs:
         refs.write("5")  # reset VmHWM to the current RSS
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if kind == "inspect":
         result = inspect_attention(AttentionRequest(model="bench", text=text, max_tokens=tokens), loaded=loaded)
         assert len(result.heads) == LAYERS * HEADS
@@ -72,11 +74,12 @@ def run_case(case: str) -> dict:
             out = loaded.model(input_ids=ids, output_attentions=kind == "naive")
         if kind == "naive":
             assert len(out.attentions) == LAYERS
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     layer_tensor = HEADS * tokens * tokens * 4
     growth = _status("VmHWM") - before
     return {
-        "case": case, "tokens": tokens, "seconds": round(seconds, 2), "rss_before_gb": round(before / 1e9, 2),
+        "case": case, "tokens": tokens, "seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2),
+        "load_average_1m": round(os.getloadavg()[0], 1), "rss_before_gb": round(before / 1e9, 2),
         "peak_growth_gb": round(growth / 1e9, 2), "layer_attention_gb": round(layer_tensor / 1e9, 3),
         "growth_in_layer_tensors": round(growth / layer_tensor, 2), "threads": torch.get_num_threads(),
     }  # fmt: skip

@@ -20,3 +20,4 @@ def tiny_models(tmp_path_factory) -> dict:
 def offline(monkeypatch):
     """The Hub is never reached from tests."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)  # read once, when it was imported

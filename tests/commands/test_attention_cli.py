@@ -18,6 +18,7 @@ def model_dir(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)  # read once, when it was imported
     monkeypatch.setenv("COLUMNS", "200")
 
 
