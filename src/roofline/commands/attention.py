@@ -92,14 +92,18 @@ def _print_summary(data: dict, top: int) -> None:
     console.print(f"[bold]{escape(m['id'])}[/] ({escape(m['class'])}): {stacks}; {len(data['tokens'])} tokens")
     if not data["probe"]["inspected"]:
         console.print(f"induction measured on a probe of BOS + {data['probe']['block']} random tokens × 2")
-    table = Table(title="Top heads per label (stack layer.head score; 0-based)")
+    several = len(data["stacks"]) > 1
+    table = Table(title="Top heads per label (layer.head, 0-based, and score)")
     table.add_column("label")
     table.add_column("rule")
     table.add_column("heads")
     for label in LABELS:
         name, threshold = THRESHOLDS[label]
         rows = data["top_heads"][label][:top]
-        listed = ", ".join(f"{r['stack']} {r['layer']}.{r['head']} {r['score']:.2f}" for r in rows) or "[dim]none[/]"
+        listed = (
+            ", ".join(f"{r['stack'] + ' ' if several else ''}L{r['layer']}.H{r['head']} {r['score']:.2f}" for r in rows)
+            or "[dim]none[/]"
+        )
         table.add_row(label, f"{name} ≥ {threshold:g}", listed)
     console.print(table)
     for layer in data["layers"]:
