@@ -105,3 +105,15 @@ def test_an_article_embed_draws_the_grid(site_model):
     assert not rendered.errors, rendered.errors
     assert rendered.html.count("<svg") == 1 and "previous_token" in rendered.html
     assert "Open in the attention inspector" in rendered.html
+
+
+def test_long_texts_are_served_max_pooled(member_client, site_model, settings):
+    settings.ROOFLINE_ATTENTION_DETAIL_SIZE = 16
+    run_id = post_run(member_client, {"model": site_model, "text": " ".join(f"t{i % 50}" for i in range(47))})
+    run_id = run_id.json()["id"]
+    execute_job(run_id)
+    head = member_client.get(f"/api/tools/attention/runs/{run_id}/heads/self/0/0").json()
+    assert (head["rows"], head["cols"], head["queries"], head["pooled"]) == (16, 16, 48, True)
+    values = np.frombuffer(base64.b64decode(head["data"]), dtype="<f4").reshape(16, 16)
+    assert values[0, 0] == pytest.approx(1.0, abs=1e-3)  # query 0 sees only itself; the block keeps the max
+    assert values[0, -1] == 0  # the causal triangle survives pooling
