@@ -37,6 +37,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 ROOFLINE_JOB_HEARTBEAT_SECONDS = 0.5
 ROOFLINE_JOB_STALE_SECONDS = 5.0
 ROOFLINE_JOB_POLL_SECONDS = 0.1
+ROOFLINE_EVAL_ALLOWED_HOSTS = ["127.0.0.1"]  # the eval tests' local endpoints
 
 # A second engine for the tests that must hold on both (tests/web/search/test_search_postgres.py runs
 # tests/web/search/test_search.py again with this set): the named PostgreSQL server, a test database of its own.

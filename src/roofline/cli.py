@@ -8,6 +8,8 @@ from rich.console import Console
 
 import roofline
 from roofline.commands.attention import attention
+from roofline.commands.card import card_app
+from roofline.commands.evals import app as eval_app
 from roofline.commands.throughput import throughput
 
 app = typer.Typer(
@@ -108,6 +110,8 @@ def manage(ctx: typer.Context) -> None:
 
 app.command(name="throughput")(throughput)
 app.command(name="attention")(attention)
+app.add_typer(card_app, name="card")
+app.add_typer(eval_app, name="eval")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ test leaves a full-page screenshot in test-artifacts/<test name>.png.
 
 import re
 import socket
+import subprocess
 import threading
 import time
 import urllib.request
@@ -100,6 +101,33 @@ def live_url(_live_server: LiveServer, transactional_db) -> str:
     """The live server's base URL (http://127.0.0.1:<port>). The test database is committed to, not rolled
     back, so the server's threads see what a test writes; it is emptied after each test."""
     return _live_server.url
+
+
+@pytest.fixture(scope="module")
+def _served_site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """A real `roofline serve` process (uvicorn, in-process channel layer, as `make run` starts it) on the test
+    database, with the test run's secret key so the sessions tests make are valid there; plain HTTP, so cookies
+    are not marked Secure. Its base URL."""
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.conftest import roofline_env
+    from tests.served import ROOFLINE, serving
+
+    home = tmp_path_factory.mktemp("served")
+    with django_db_blocker.unblock():
+        database = connection.settings_dict["NAME"]
+    env = roofline_env(home, DATABASE_URL=f"sqlite:///{database}", SECRET_KEY=settings.SECRET_KEY,
+                       ROOFLINE_SECURE_COOKIES="false")  # fmt: skip
+    subprocess.run([*ROOFLINE, "manage", "collectstatic", "--noinput", "-v0"], env=env, check=True, timeout=180)
+    with serving(env, home / "serve.log") as url:
+        yield url
+
+
+@pytest.fixture
+def served_url(_served_site: str, transactional_db) -> str:
+    """The base URL of a real server process on the test database (committed to, emptied after each test)."""
+    return _served_site
 
 
 # --- the browser -------------------------------------------------------------------------------------------

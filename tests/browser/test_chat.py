@@ -1,8 +1,9 @@
-"""The chat in a real browser, between two members each in a browser context of their own, against the live
-server (uvicorn in this process, the in-process channel layer): a message with math arrives without reloading,
-its edit (from its Markdown source), a reaction and its deletion reach the other side, presence lists both, and
-neither page reports an error."""
+"""The chat in a real browser, between two members each in a browser context of their own, against a real server
+process (`roofline serve`, the in-process channel layer) on the test database: a message with math and a mention
+arrives without reloading (marked for the member it names), its edit (from its Markdown source), a reaction and its
+deletion reach the other side, presence lists both, and neither page reports an error."""
 
+import re
 
 import pytest
 from django.conf import settings
@@ -15,18 +16,18 @@ from tests.browser.conftest import close_contexts
 
 pytestmark = pytest.mark.browser
 
-FIRST = "The intensity is $I = F/B$ for this kernel."
-EDITED = "The arithmetic intensity is $I = F/B$ for this kernel."
+FIRST = "@grace the intensity is $I = F/B$ for this kernel."
+EDITED = "@grace the arithmetic intensity is $I = F/B$ for this kernel."
 
 
 @pytest.fixture
-def general(live_url) -> Channel:
+def general(served_url) -> Channel:
     """#general (made by a data migration; the live server's database is emptied after each browser test)."""
     return Channel.objects.get_or_create(slug="general", defaults={"name": "general"})[0]
 
 
 @pytest.fixture
-def open_chat(browser, live_url, request):
+def open_chat(browser, served_url, request):
     """Open #general as `user` in a browser context of its own (signed in with a session cookie); each page
     collects console errors, uncaught exceptions and CSP refusals in page.errors."""
     contexts = []
@@ -37,7 +38,7 @@ def open_chat(browser, live_url, request):
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_url}])
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": served_url}])
         page = context.new_page()
         contexts.append((user.get_username(), context, page))
         page.errors = []
@@ -51,7 +52,7 @@ def open_chat(browser, live_url, request):
         )
         if init_script:
             page.add_init_script(init_script)
-        page.goto(f"{live_url}/chat/general/")
+        page.goto(f"{served_url}/chat/general/")
         if live:
             expect(page.locator("#connection-state")).to_have_text("live")
         return page
@@ -76,6 +77,10 @@ def test_two_members_chat_live_post_edit_react_delete_and_see_each_other(general
     expect(on_grace).to_have_count(1)
     expect(on_grace.locator(".math .katex")).to_be_attached()
     expect(on_grace.locator(".chat-meta strong")).to_have_text("ada")
+    expect(on_grace).to_have_class(re.compile(r"\bmentions-me\b"))  # Grace is named in it; Ada is not
+    expect(ada.locator("#messages .chat-message").filter(has_text="for this kernel")).not_to_have_class(
+        re.compile(r"\bmentions-me\b")
+    )
     message = Message.objects.get()
     assert message.body == FIRST
 

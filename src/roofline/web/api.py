@@ -6,6 +6,8 @@ import roofline
 from roofline.web.discussions.api import router as discussions_router
 from roofline.web.jobs.api import router as jobs_router
 from roofline.web.tools.attention.api import router as attention_router
+from roofline.web.tools.card.api import router as card_router
+from roofline.web.tools.evals.api import router as eval_router
 from roofline.web.tools.throughput.api import router as throughput_router
 
 api = NinjaAPI(
@@ -17,3 +19,5 @@ api.add_router("/jobs/", jobs_router)
 api.add_router("/discussions/", discussions_router)
 api.add_router("/tools/", throughput_router)
 api.add_router("/tools/", attention_router)
+api.add_router("/tools/", card_router)
+api.add_router("/tools/", eval_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "roofline.web.chat",
     "roofline.web.jobs",
     "roofline.web.tools",
+    "roofline.web.tools.evals",
     "roofline.web.home",
 ]
 
@@ -166,6 +167,13 @@ ROOFLINE_ATTENTION_ALLOW_HUB = env_bool("ROOFLINE_ATTENTION_ALLOW_HUB", False)
 ROOFLINE_ATTENTION_MAX_TOKENS = int(os.environ.get("ROOFLINE_ATTENTION_MAX_TOKENS", "1024"))
 ROOFLINE_ATTENTION_CACHE_GIB = float(os.environ.get("ROOFLINE_ATTENTION_CACHE_GIB", "4"))
 ROOFLINE_ATTENTION_DETAIL_SIZE = int(os.environ.get("ROOFLINE_ATTENTION_DETAIL_SIZE", "256"))
+
+# Eval runs from the site: hosts/IPs/CIDRs they may call although private or loopback, and their limits.
+ROOFLINE_EVAL_ALLOWED_HOSTS = [
+    host.strip() for host in os.environ.get("ROOFLINE_EVAL_ALLOWED_HOSTS", "").split(",") if host.strip()
+]
+ROOFLINE_EVAL_MAX_ITEMS = int(os.environ.get("ROOFLINE_EVAL_MAX_ITEMS", "50"))  # per suite
+ROOFLINE_EVAL_MAX_SECONDS = float(os.environ.get("ROOFLINE_EVAL_MAX_SECONDS", "900"))  # no request starts after
 
 # Identity: GitHub through django-allauth. Local accounts only when ROOFLINE_LOCAL_ACCOUNTS is on.
 GITHUB_CLIENT_ID = os.environ.get("GITHUB_CLIENT_ID", "")

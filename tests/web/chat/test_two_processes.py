@@ -5,18 +5,15 @@ import asyncio
 import json
 import subprocess
 import sys
-import time
 
-import httpx
 import pytest
 import redis
 from websockets.asyncio.client import connect
 
 from tests.conftest import roofline_env
-from tests.test_cli import free_port
+from tests.served import ROOFLINE, serving
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
-ROOFLINE = [sys.executable, "-m", "roofline"]
 SESSIONS = """
 import json, django; django.setup()
 from django.conf import settings
@@ -54,36 +51,8 @@ def site(tmp_path, redis_url):
 def servers(site, tmp_path):
     """Two `roofline serve --no-worker` processes on the same site, answering HTTP; their base URLs."""
     env, _ = site
-    processes, urls = [], []
-    try:
-        for i in range(2):
-            port = free_port()
-            log = open(tmp_path / f"serve-{i}.log", "w")  # noqa: SIM115  (closed below)
-            args = [*ROOFLINE, "serve", "--no-worker", "--port", str(port)]
-            processes.append((subprocess.Popen(args, env=env, stdout=log, stderr=log), log))
-            urls.append(f"http://127.0.0.1:{port}")
-        for (process, _), url in zip(processes, urls, strict=True):
-            wait_until_serving(process, url)
-        yield urls
-    finally:
-        for process, log in processes:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(20)
-            log.close()
-
-
-def wait_until_serving(process, url: str, timeout_seconds: float = 60) -> None:
-    deadline = time.monotonic() + timeout_seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the server at {url} exited with {process.returncode}"
-        try:
-            if httpx.get(f"{url}/chat/general/", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"the server at {url} did not answer within {timeout_seconds} s")
+    with serving(env, tmp_path / "serve-0.log") as first, serving(env, tmp_path / "serve-1.log") as second:
+        yield [first, second]
 
 
 async def frame_where(socket, predicate, seen: list | None = None, timeout: float = 10.0) -> dict:

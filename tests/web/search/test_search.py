@@ -108,6 +108,17 @@ def test_the_last_query_word_also_matches_as_a_prefix():
     assert found("quant speculative") == []  # only the last word is a prefix
 
 
+def test_a_last_word_that_is_a_word_of_the_index_matches_as_that_word():
+    """A complete word is not also a prefix: "data" finds data, not every word starting with it (the prefix match
+    of a common word is what made searches slow); a fragment still expands."""
+    add("data", body="Move the data closer to the compute.")
+    add("dataset", body="Every dataset needs a card.")
+
+    assert found("data") == ["data"]
+    assert found("datase") == ["dataset"]
+    assert found("every datase") == ["dataset"]
+
+
 def test_words_are_stemmed():
     add("singular", body="Write one kernel per operator.")
     add("past", body="The layers were fused at compile time.")

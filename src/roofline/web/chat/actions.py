@@ -51,7 +51,14 @@ def _check_limits(author, body: str) -> None:
         raise ChatError(
             f"Slow down: at most {limits['messages_per_window']} messages per {limits['window_seconds']} s."
         )
-    discussion = settings.ROOFLINE_DISCUSSION_LIMITS  # new members: the same limits as in Discussions
+    _check_new_member_limits(author, body)
+
+
+def _check_new_member_limits(author, body: str) -> None:
+    """New members: the links and mentions per message allowed in Discussions (posts and edits alike)."""
+    if author.is_staff:
+        return
+    discussion = settings.ROOFLINE_DISCUSSION_LIMITS
     if author.date_joined > timezone.now() - timedelta(days=discussion["new_member_days"]):
         if len(LINK.findall(body)) > discussion["new_member_links"]:
             raise ChatError(f"New members can include at most {discussion['new_member_links']} links per message.")
@@ -73,7 +80,7 @@ def _sync_search(message: Message) -> None:
 def _full(message_id: int) -> Message:
     return (
         Message.objects.select_related("channel", "topic", "author")
-        .prefetch_related("reactions__member")
+        .prefetch_related("reactions__member", "mentions__member")
         .get(pk=message_id)
     )
 
@@ -100,14 +107,23 @@ def _store_message(author, channel: Channel, topic_name: str, body: str, rendere
         channel=channel, topic=topic, seq=locked.last_seq + 1, author=author, body=body, rendered_html=rendered
     )
     Topic.objects.filter(pk=topic.pk).update(last_message_at=message.created_at)
-    payload = {"message": message_payload(message, reactions={})}  # new: no reactions yet, nothing to re-read
+    mentioned = _record_mentions(message)
+    payload = {"message": message_payload(message, reactions={}, mentions=mentioned)}  # new: nothing to re-read
     _append_event(channel.pk, ChannelEvent.Kind.MESSAGE, payload, locked)
-    names = set(MENTION.findall(body))
-    if names:
-        members = get_user_model().objects.filter(username__in=names).exclude(pk=author.pk)
-        Mention.objects.bulk_create(Mention(message=message, member=member) for member in members)
     _sync_search(message)
     return message
+
+
+def _record_mentions(message: Message) -> list[str]:
+    """Record a Mention for each member named in the message's body (not its author) who has none for it yet
+    (an edit that adds a name notifies that member); returns every member the body mentions, by username."""
+    names = set(MENTION.findall(message.body))
+    if not names:
+        return []
+    members = get_user_model().objects.filter(username__in=names).exclude(pk=message.author_id)
+    known = set(Mention.objects.filter(message=message).values_list("member_id", flat=True))
+    Mention.objects.bulk_create(Mention(message=message, member=m) for m in members if m.pk not in known)
+    return sorted(member.get_username() for member in members)
 
 
 def _own(actor, message: Message) -> None:
@@ -124,9 +140,11 @@ def edit_message(actor, message: Message, body: str) -> Message:
         raise ChatError(f"A message needs text, at most {MAX_MESSAGE_CHARS:,} characters.")
     if body == message.body:
         return message
+    _check_new_member_limits(actor, body)
     MessageRevision.objects.create(message=message, body=message.body)
     message.body, message.rendered_html, message.edited_at = body, render_markdown(body).html, timezone.now()
     message.save(update_fields=["body", "rendered_html", "edited_at"])
+    _record_mentions(message)
     _append_event(message.channel_id, ChannelEvent.Kind.EDIT, {"message": message_payload(_full(message.pk))})
     _sync_search(message)
     return message

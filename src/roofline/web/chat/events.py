@@ -18,14 +18,18 @@ def channel_group(channel_id: int) -> str:
     return f"chat_channel_{channel_id}"
 
 
-def message_payload(message: Message, reactions: dict[str, list[str]] | None = None) -> dict:
+def message_payload(
+    message: Message, reactions: dict[str, list[str]] | None = None, mentions: list[str] | None = None
+) -> dict:
     """A message as clients draw it (deleted messages keep their place and lose their text). `reactions`
-    (emoji -> usernames) when the caller knows them, else they are read."""
+    (emoji -> usernames) and `mentions` (usernames) when the caller knows them, else they are read."""
     deleted = message.deleted_at is not None
     if reactions is None:
         reactions = {}
         for reaction in message.reactions.all():
             reactions.setdefault(reaction.emoji, []).append(reaction.member.get_username())
+    if mentions is None:
+        mentions = sorted(mention.member.get_username() for mention in message.mentions.all())
     return {
         "id": message.pk,
         "seq": message.seq,
@@ -37,6 +41,7 @@ def message_payload(message: Message, reactions: dict[str, list[str]] | None = N
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": deleted,
         "reactions": reactions,
+        "mentions": [] if deleted else mentions,
         "url": message.get_absolute_url(),
     }
 

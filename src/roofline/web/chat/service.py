@@ -7,12 +7,13 @@ the member (signed out or deactivated members are refused) and then acts.
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.utils import timezone
 
 from roofline.web.chat import actions
 from roofline.web.chat.actions import ChatError
 from roofline.web.chat.events import announce_presence, event_frame, events_after
-from roofline.web.chat.models import Channel, Message, Presence, ReadState, Topic
+from roofline.web.chat.models import Channel, Mention, Message, Presence, ReadState, Topic
 
 PRESENCE_STALE = timedelta(seconds=90)  # a connection not refreshed for this long is gone (its process died)
 
@@ -102,10 +103,25 @@ def touch(connections: list[str]) -> None:
 
 
 def mark_read(member, channel: Channel, seq: int) -> None:
+    """The member has read `channel` up to `seq`: fewer unread messages, and the mentions among them read."""
     state, _ = ReadState.objects.get_or_create(member=member, channel=channel)
     if seq > state.last_read_seq:
         state.last_read_seq = min(seq, channel.last_seq)
         state.save(update_fields=["last_read_seq"])
+        unread_mentions(member).filter(message__channel=channel, message__seq__lte=state.last_read_seq).update(
+            read_at=timezone.now()
+        )
+
+
+def unread_mentions(member):
+    """The member's chat mentions not yet seen, in messages still standing."""
+    return Mention.objects.filter(member=member, read_at__isnull=True, message__deleted_at__isnull=True)
+
+
+def unread_mention_counts(member) -> dict[str, int]:
+    """Unread mentions of `member` per channel slug (channels without any are left out)."""
+    rows = unread_mentions(member).values_list("message__channel__slug").annotate(count=Count("id"))
+    return dict(rows)
 
 
 def unread_counts(member) -> dict[str, int]:

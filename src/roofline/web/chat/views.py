@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from roofline.web.chat.events import message_payload
 from roofline.web.chat.models import Channel, Message, Topic
-from roofline.web.chat.service import unread_counts
+from roofline.web.chat.service import unread_counts, unread_mention_counts
 from roofline.web.search.api import search
 
 WINDOW = 50
@@ -14,7 +14,7 @@ WINDOW = 50
 
 def _messages(channel: Channel):
     return Message.objects.filter(channel=channel).select_related("topic", "author", "channel").prefetch_related(
-        "reactions__member"
+        "reactions__member", "mentions__member"
     )
 
 
@@ -40,6 +40,7 @@ def channel_page(request: HttpRequest, slug: str) -> HttpResponse:
         "last_seq": channel.last_seq,
         "highlight": around,
         "unread": unread_counts(request.user) if request.user.is_authenticated else {},
+        "unread_mentions": unread_mention_counts(request.user) if request.user.is_authenticated else {},
     }
     return render(request, "chat/channel.html", context)
 

@@ -4,9 +4,10 @@ from roofline.web.discussions.models import Post
 from roofline.web.search.api import SearchResults, index_document, remove_document, search
 
 KINDS = ["thread", "reply"]
-# Only the newest 10,000 matching posts are counted and ranked: ranking every match of a common word among
-# 500,000+ posts took 100-600 ms; nobody pages past 400 pages of 25 (the page says "10000+ results").
-WINDOW = 10_000
+# Only the newest 5,000 matching posts are counted and ranked: ranking reads every match's word positions, and a
+# common word matches 100,000+ of 600,000 posts (benchmarks/RESULTS.md); nobody pages past 200 pages of 25 (the page
+# says "5000+ results"). A query with fewer matches is ranked over all of them.
+WINDOW = 5_000
 
 
 def facets_of(post: Post) -> dict:

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from roofline.web.accounts.identity import identities_of
+from roofline.web.chat.models import Mention
+from roofline.web.chat.service import unread_mentions
 from roofline.web.discussions import actions, policy
 from roofline.web.discussions.forms import PostForm, ThreadForm
 from roofline.web.discussions.models import Category, Label, Notification, Post, Thread, Vote
@@ -22,6 +24,7 @@ from roofline.web.discussions.search import search_discussions
 from roofline.web.discussions.tokens import create_token
 
 PAGE_SIZE = 25
+CHAT_MENTIONS_SHOWN = 25  # the newest; older ones stay in the channel history and chat search
 SORTS = {"latest": "Latest activity", "new": "New", "top": "Top", "unanswered": "Unanswered"}
 PERIODS = {"week": 7, "month": 30, "year": 365, "all": None}
 
@@ -258,12 +261,19 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    """The site's one inbox: discussion notifications, and chat messages that mention the member."""
     if request.method == "POST":
         actions.mark_read(request.user)
+        unread_mentions(request.user).update(read_at=timezone.now())
         return redirect("discussions:inbox")
     notifications = Notification.objects.filter(recipient=request.user).select_related("post__thread", "actor")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "discussions/inbox.html", {"page": page})
+    mentions = (
+        Mention.objects.filter(member=request.user, message__deleted_at__isnull=True)
+        .select_related("message__author", "message__channel", "message__topic")
+        .order_by("-message__created_at")[:CHAT_MENTIONS_SHOWN]
+    )
+    return render(request, "discussions/inbox.html", {"page": page, "mentions": mentions})
 
 
 @login_required

@@ -14,10 +14,14 @@ NAVIGATION = (
 
 
 def site(request: HttpRequest) -> dict:
+    from roofline.web.chat.service import unread_mentions
     from roofline.web.discussions.models import Notification
 
     user = request.user
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count() if user.is_authenticated else 0
+    unread = 0
+    if user.is_authenticated:  # the one inbox: discussion notifications and chat mentions
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        unread += unread_mentions(user).count()
     return {
         "unread_notifications": unread,
         "roofline_version": roofline.__version__,

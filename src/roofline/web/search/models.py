@@ -12,7 +12,9 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500)
     published_at = models.DateTimeField(null=True, blank=True)
-    facets = models.TextField(blank=True, help_text='Filter tokens, space-delimited: " category:qa answered:no ".')
+    facets = models.TextField(
+        blank=True, help_text="Filter terms (api.facet_term of each name and value), space-delimited, spaces around."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")]

@@ -42,6 +42,7 @@ TOOLS: tuple[Tool, ...] = (
         "Run a small set of evaluations against any inference endpoint and get back a structured scorecard "
         "— quality, latency, cost, and refusal rate side by side.",
         "roofline eval",
+        available=True,
     ),
     Tool(
         "card",
@@ -49,6 +50,7 @@ TOOLS: tuple[Tool, ...] = (
         "Generate a structured model card from a checkpoint and an evaluation log — covers intended use, "
         "training data summary, evals, limitations, and ethics.",
         "roofline card",
+        available=True,
     ),
     Tool(
         "kernels",

@@ -2,6 +2,8 @@ from django.urls import path
 
 from roofline.web.tools import views
 from roofline.web.tools.attention import views as attention
+from roofline.web.tools.card import views as card
+from roofline.web.tools.evals import views as evals
 from roofline.web.tools.throughput import views as throughput
 
 app_name = "tools"
@@ -10,5 +12,12 @@ urlpatterns = [
     path("attention/", attention.page, name="attention"),
     path("throughput/", throughput.page, name="throughput"),
     path("throughput/result/", throughput.result_fragment, name="throughput-result"),
+    path("card/", card.page, name="card"),
+    path("card/preview/", card.preview, name="card-preview"),
+    path("card/download/", card.download, name="card-download"),
+    path("eval/", evals.page, name="eval"),
+    path("eval/runs/<uuid:run_id>/", evals.run_detail, name="eval-run"),
+    path("eval/runs/<uuid:run_id>/scorecard.json", evals.scorecard_json, name="eval-scorecard-json"),
+    path("eval/compare/", evals.compare, name="eval-compare"),
     path("<slug:slug>/", views.tool_page, name="page"),
 ]

@@ -37,7 +37,8 @@
   }
 
   function draw(m) {
-    var li = el("li", "chat-message" + (m.deleted ? " deleted" : ""));
+    var mentionsMe = Boolean(me) && (m.mentions || []).indexOf(me) >= 0;
+    var li = el("li", "chat-message" + (m.deleted ? " deleted" : "") + (mentionsMe ? " mentions-me" : ""));
     li.id = "m-" + m.seq;
     li.dataset.id = m.id; li.dataset.seq = m.seq; li.dataset.topic = m.topic; li.dataset.author = m.author;
     li.dataset.body = m.body;
