@@ -157,6 +157,19 @@ def evals_note(rows: list[dict]) -> str:
     )
 
 
+def kernels_note(rows: list[dict]) -> str:
+    met = sum(row["within_10pct"] for row in rows)
+    return (
+        "Our CPU median (`roofline.kernels.timing.time_cpu`) against `torch.utils.benchmark.Timer."
+        "blocked_autorange` median on the same callable, 1 thread, 41 interleaved rounds (alternating which "
+        "goes first) of at least 0.1 s each; "
+        f"ratio = ours / torch's, median over rounds. Target within 10%: {met} of {len(rows)} kernels. "
+        "On a loaded machine single rounds spread widely (ratio_min, ratio_max): compare the medians. "
+        "GPU agreement with triton.testing.do_bench (target 5%): `python benchmarks/gpu_kernels_check.py` on a "
+        "machine with a CUDA device writes its own section here; not yet measured (no GPU was lent)."
+    )
+
+
 BENCHES = [
     ("bench_jobs.py", "Job system overhead", jobs_note),
     ("bench_search.py", "Full-text search over 50,000 articles", search_note),
@@ -165,10 +178,18 @@ BENCHES = [
     ("bench_throughput.py", "Throughput estimator speed", throughput_note),
     ("bench_cards.py", "Model card facts of a 7B checkpoint", cards_note),
     ("bench_evals.py", "Eval client overhead", evals_note),
+    ("bench_kernels.py", "Kernel benchmark: CPU timing agreement with torch.utils.benchmark", kernels_note),
     ("bench_attention.py", "Attention inspector: GPT-2-small shape on CPU", attention_note),
 ]
-# No PostgreSQL row: chat sets up its own site (SQLite file, two servers, Redis); the others use no database.
-SQLITE_ONLY = {"bench_chat.py", "bench_throughput.py", "bench_cards.py", "bench_evals.py", "bench_attention.py"}
+# Run once, on SQLite: sets up its own site (SQLite file, two servers, Redis), or uses no database at all.
+SQLITE_ONLY = {
+    "bench_chat.py",
+    "bench_throughput.py",
+    "bench_cards.py",
+    "bench_evals.py",
+    "bench_kernels.py",
+    "bench_attention.py",
+}
 # A benchmark that needs a service: the check returns '' when it can run, else why it cannot (the run skips it).
 NEEDS = {"bench_chat.py": redis_reachable}
 # Settings a benchmark takes from the caller's environment (run_bench drops every other ROOFLINE_ variable).

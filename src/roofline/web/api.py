@@ -8,6 +8,7 @@ from roofline.web.jobs.api import router as jobs_router
 from roofline.web.tools.attention.api import router as attention_router
 from roofline.web.tools.card.api import router as card_router
 from roofline.web.tools.evals.api import router as eval_router
+from roofline.web.tools.kernels.api import router as kernels_router
 from roofline.web.tools.throughput.api import router as throughput_router
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ api.add_router("/tools/", throughput_router)
 api.add_router("/tools/", attention_router)
 api.add_router("/tools/", card_router)
 api.add_router("/tools/", eval_router)
+api.add_router("/tools/kernels/", kernels_router)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "roofline.web.jobs",
     "roofline.web.tools",
     "roofline.web.tools.evals",
+    "roofline.web.tools.kernels",
     "roofline.web.home",
 ]
 

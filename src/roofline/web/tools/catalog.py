@@ -58,6 +58,7 @@ TOOLS: tuple[Tool, ...] = (
         "Side-by-side timings for Triton, CUDA, and PyTorch implementations of the same kernel — attention, "
         "layernorm, GEMM, custom — across shapes and dtypes.",
         "roofline bench",
+        available=True,
     ),
 )
 

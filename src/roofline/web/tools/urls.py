@@ -4,6 +4,7 @@ from roofline.web.tools import views
 from roofline.web.tools.attention import views as attention
 from roofline.web.tools.card import views as card
 from roofline.web.tools.evals import views as evals
+from roofline.web.tools.kernels import views as kernels
 from roofline.web.tools.throughput import views as throughput
 
 app_name = "tools"
@@ -19,5 +20,9 @@ urlpatterns = [
     path("eval/runs/<uuid:run_id>/", evals.run_detail, name="eval-run"),
     path("eval/runs/<uuid:run_id>/scorecard.json", evals.scorecard_json, name="eval-scorecard-json"),
     path("eval/compare/", evals.compare, name="eval-compare"),
+    path("kernels/", kernels.page, name="kernels"),
+    path("kernels/runs/<int:run_id>/", kernels.run_detail, name="kernels-run"),
+    path("kernels/compare/", kernels.compare, name="kernels-compare"),
+    path("kernels/start/", kernels.start, name="kernels-start"),
     path("<slug:slug>/", views.tool_page, name="page"),
 ]
