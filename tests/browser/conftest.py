@@ -111,12 +111,16 @@ def _served_site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterat
     from django.conf import settings
     from django.db import connection
 
+    from roofline.web.chat.models import Channel
     from tests.conftest import roofline_env
     from tests.served import ROOFLINE, serving
 
     home = tmp_path_factory.mktemp("served")
     with django_db_blocker.unblock():
         database = connection.settings_dict["NAME"]
+        # #general comes from a data migration, which an earlier live-server test's flush removed; the server is
+        # probed on /chat/general/ before any test's own fixtures run.
+        Channel.objects.get_or_create(slug="general", defaults={"name": "general"})
     env = roofline_env(home, DATABASE_URL=f"sqlite:///{database}", SECRET_KEY=settings.SECRET_KEY,
                        ROOFLINE_SECURE_COOKIES="false")  # fmt: skip
     subprocess.run([*ROOFLINE, "manage", "collectstatic", "--noinput", "-v0"], env=env, check=True, timeout=180)
