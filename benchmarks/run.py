@@ -102,6 +102,31 @@ def throughput_note(rows: list[dict]) -> str:
     )
 
 
+def attention_note(rows: list[dict]) -> str:
+    by = {row["case"]: row for row in rows if "error" not in row}
+    lines = []
+    if "inspect-1024" in by:
+        row = by["inspect-1024"]
+        lines.append(
+            f"Full inspection of 1,024 tokens after load: {row['seconds']} s wall at load average "
+            f"{row['load_average_1m']}, {row['cpu_seconds']} CPU seconds over {row['threads']} threads; target under "
+            f"15 s: {'met' if row['seconds'] < 15 else 'missed'}."
+        )
+    if "inspect-4096" in by:
+        row = by["inspect-4096"]
+        plain = by.get("plain-4096", {}).get("growth_in_layer_tensors", "?")
+        naive = by.get("naive-4096", {}).get("peak_growth_gb", "?")
+        lines.append(
+            f"At 4,096 tokens the inspection grew peak RSS by {row['peak_growth_gb']} GB = "
+            f"{row['growth_in_layer_tensors']} × one layer's attention tensor ({row['layer_attention_gb']} GB), "
+            f"target at most 2×: {'met' if row['growth_in_layer_tensors'] <= 2 else 'missed'}; a plain eager forward "
+            f"with no capture grows it by {plain} × (eager attention holds the scores and their softmax at once), "
+            f"the naive all-output_attentions forward by {naive} GB."
+        )
+    errors = [f"{row['case']}: {row['error']}" for row in rows if "error" in row]
+    return " ".join(lines + (["Not measured: " + "; ".join(errors)] if errors else []))
+
+
 def cards_note(rows: list[dict]) -> str:
     row = rows[0]
     verdict = "met" if row["facts_ms_p95"] < 1000 else "missed"
@@ -165,6 +190,7 @@ BENCHES = [
     ("bench_cards.py", "Model card facts of a 7B checkpoint", cards_note),
     ("bench_evals.py", "Eval client overhead", evals_note),
     ("bench_kernels.py", "Kernel benchmark: CPU timing agreement with torch.utils.benchmark", kernels_note),
+    ("bench_attention.py", "Attention inspector: GPT-2-small shape on CPU", attention_note),
 ]
 # Run once, on SQLite: sets up its own site (SQLite file, two servers, Redis), or uses no database at all.
 SQLITE_ONLY = {
@@ -174,6 +200,7 @@ SQLITE_ONLY = {
     "bench_evals.py",
     "bench_kernels.py",
     "bench_vram.py",
+    "bench_attention.py",
 }
 # A benchmark that needs a service: the check returns '' when it can run, else why it cannot (the run skips it).
 NEEDS = {"bench_chat.py": redis_reachable}

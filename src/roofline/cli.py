@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 
 import roofline
+from roofline.commands.attention import attention
 from roofline.commands.bench import bench_app
 from roofline.commands.card import card_app
 from roofline.commands.evals import app as eval_app
@@ -112,6 +113,7 @@ def manage(ctx: typer.Context) -> None:
 
 
 app.command(name="throughput")(throughput)
+app.command(name="attention")(attention)
 app.add_typer(card_app, name="card")
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="bench")

@@ -159,6 +159,16 @@ ROOFLINE_JOB_STALE_SECONDS = float(os.environ.get("ROOFLINE_JOB_STALE_SECONDS", 
 # How often (seconds) a job page's socket reads new events when the worker cannot reach it over the channel layer.
 ROOFLINE_JOB_POLL_SECONDS = float(os.environ.get("ROOFLINE_JOB_POLL_SECONDS", "0.25"))
 
+# Attention inspector (docs/attention.md): models the page offers (Hub ids or local directories), whether any other
+# Hub id is accepted, the token limit, and how many GiB of loaded models the worker keeps between jobs.
+ROOFLINE_ATTENTION_MODELS = env_list(
+    "ROOFLINE_ATTENTION_MODELS", "openai-community/gpt2,sentence-transformers/all-MiniLM-L6-v2"
+)
+ROOFLINE_ATTENTION_ALLOW_HUB = env_bool("ROOFLINE_ATTENTION_ALLOW_HUB", False)
+ROOFLINE_ATTENTION_MAX_TOKENS = int(os.environ.get("ROOFLINE_ATTENTION_MAX_TOKENS", "1024"))
+ROOFLINE_ATTENTION_CACHE_GIB = float(os.environ.get("ROOFLINE_ATTENTION_CACHE_GIB", "4"))
+ROOFLINE_ATTENTION_DETAIL_SIZE = int(os.environ.get("ROOFLINE_ATTENTION_DETAIL_SIZE", "256"))
+
 # Eval runs from the site: hosts/IPs/CIDRs they may call although private or loopback, and their limits.
 ROOFLINE_EVAL_ALLOWED_HOSTS = [
     host.strip() for host in os.environ.get("ROOFLINE_EVAL_ALLOWED_HOSTS", "").split(",") if host.strip()

@@ -19,6 +19,7 @@ TOOLS: tuple[Tool, ...] = (
         "Inspect attention patterns layer-by-layer for any Hugging Face model. Click any head to see its "
         "causal mask, induction behavior, and sink tokens.",
         "roofline attention",
+        available=True,
     ),
     Tool(
         "throughput",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from roofline.web.tools import views
+from roofline.web.tools.attention import views as attention
 from roofline.web.tools.card import views as card
 from roofline.web.tools.evals import views as evals
 from roofline.web.tools.kernels import views as kernels
@@ -10,6 +11,7 @@ from roofline.web.tools.vram import views as vram
 app_name = "tools"
 urlpatterns = [
     path("", views.tool_index, name="index"),
+    path("attention/", attention.page, name="attention"),
     path("throughput/", throughput.page, name="throughput"),
     path("throughput/result/", throughput.result_fragment, name="throughput-result"),
     path("card/", card.page, name="card"),

@@ -1,0 +1,72 @@
+"""The attention inspector in a real browser: a member runs the trained induction model on the probe, the grid
+appears, clicking the induction head shows its heatmap with the stripe drawn and its score; arrow keys move
+between layers; the permalink reopens the same head."""
+
+import threading
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from roofline.web.jobs.models import Job
+from tests.attention.conftest import INDUCTION_MODEL
+from tests.browser.test_job_page import run_worker
+
+pytestmark = pytest.mark.browser
+
+
+def run_queued_attention_job(timeout: float = 10.0) -> threading.Thread:
+    """Wait for the page's run to be queued, then run it in a thread standing in for the worker."""
+    deadline = time.monotonic() + timeout
+    while not (job := Job.objects.filter(kind="attention").first()):
+        assert time.monotonic() < deadline, "the page queued no run"
+        time.sleep(0.05)
+    return run_worker(job.id)
+
+
+def test_run_the_induction_model_and_click_its_induction_head(
+    page, live_url, sign_in, django_user_model, settings, monkeypatch, console_errors
+):
+    settings.ROOFLINE_ATTENTION_MODELS = [str(INDUCTION_MODEL)]
+    monkeypatch.setattr("roofline.web.jobs.actions.announce_job_event", lambda job_id, seq: None)
+    sign_in(django_user_model.objects.create_user(username="ada", password="correct horse battery"))
+
+    page.goto(f"{live_url}/tools/attention/")
+    page.locator("#at-probe").check()
+    page.locator("#at-block").fill("23")
+    page.get_by_role("button", name="Inspect").click()
+    worker = run_queued_attention_job()
+
+    cells = page.locator(".attention-cell")
+    expect(cells).to_have_count(8, timeout=30_000)
+    worker.join(timeout=10)
+    induction_head = page.locator('.attention-cell[data-layer="1"][data-labels~="induction"]').first
+    induction_head.click()
+
+    expect(page.locator("#attention-head-title")).to_contain_text("layer 1")
+    expect(page.locator("#attention-head-title")).to_contain_text("induction")
+    score = page.locator('#attention-metrics td[data-metric="induction (probe)"]')
+    expect(score).not_to_have_text("–")
+    assert float(score.inner_text()) > 0.5
+    heatmap = page.locator("#attention-heatmap")
+    expect(heatmap).to_have_attribute("data-stripe-cells", "23")  # one stripe cell per query of the second copy
+    assert heatmap.evaluate(STRIPE_IS_RED) > 0
+
+    page.locator("#attention-grid").focus()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#attention-head-title")).to_contain_text("layer 0")
+    permalink = page.locator("#at-permalink").get_attribute("href")
+    assert "#head=self.0." in permalink
+
+    page.goto(f"{live_url}/tools/attention/{permalink}")
+    expect(page.locator("#attention-head-title")).to_contain_text("layer 0", timeout=10_000)
+    assert console_errors == []
+
+
+# Count red stripe outline pixels on the heatmap canvas (drawn in rgba(255, 64, 64)).
+STRIPE_IS_RED = """canvas => {
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let red = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i] > 230 && data[i + 1] < 100 && data[i + 2] < 100) red++;
+  return red;
+}"""
