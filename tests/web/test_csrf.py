@@ -64,7 +64,7 @@ def row_counts() -> dict[str, int]:
 def test_the_walk_covers_the_api_the_sign_in_and_sign_out_forms_pages_and_admin():
     for url in (
         "/",
-        "/tools/sample/",
+        "/tools/vram/",
         "/jobs/6f1c2a4e-8a0b-4c1e-9d2f-3b5a7c9e0d11/",
         "/members/sample/",
         "/accounts/login/",

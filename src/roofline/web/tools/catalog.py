@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class Tool:
@@ -9,7 +11,9 @@ class Tool:
     name: str
     tagline: str
     command: str
-    available: bool = False  # True once its engine, CLI, API and page exist; until then its page says so.
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"tools:{self.slug}")  # each tool's page is named after its slug in tools/urls.py
 
 
 TOOLS: tuple[Tool, ...] = (
@@ -19,7 +23,6 @@ TOOLS: tuple[Tool, ...] = (
         "Inspect attention patterns layer-by-layer for any Hugging Face model. Click any head to see its "
         "causal mask, induction behavior, and sink tokens.",
         "roofline attention",
-        available=True,
     ),
     Tool(
         "throughput",
@@ -27,7 +30,6 @@ TOOLS: tuple[Tool, ...] = (
         "Estimate tokens/sec for any model, precision, batch size, and GPU combination — memory-bound "
         "roofline only, no kernel-quality wishful thinking.",
         "roofline throughput",
-        available=True,
     ),
     Tool(
         "vram",
@@ -35,7 +37,6 @@ TOOLS: tuple[Tool, ...] = (
         "Per-GPU VRAM breakdown for training and inference — params, gradients, optimizer state, "
         "activations, KV cache, with ZeRO/FSDP sharding.",
         "roofline vram",
-        available=True,
     ),
     Tool(
         "eval",
@@ -43,7 +44,6 @@ TOOLS: tuple[Tool, ...] = (
         "Run a small set of evaluations against any inference endpoint and get back a structured scorecard "
         "— quality, latency, cost, and refusal rate side by side.",
         "roofline eval",
-        available=True,
     ),
     Tool(
         "card",
@@ -51,7 +51,6 @@ TOOLS: tuple[Tool, ...] = (
         "Generate a structured model card from a checkpoint and an evaluation log — covers intended use, "
         "training data summary, evals, limitations, and ethics.",
         "roofline card",
-        available=True,
     ),
     Tool(
         "kernels",
@@ -59,7 +58,6 @@ TOOLS: tuple[Tool, ...] = (
         "Side-by-side timings for Triton, CUDA, and PyTorch implementations of the same kernel — attention, "
         "layernorm, GEMM, custom — across shapes and dtypes.",
         "roofline bench",
-        available=True,
     ),
 )
 

@@ -27,5 +27,4 @@ urlpatterns = [
     path("kernels/start/", kernels.start, name="kernels-start"),
     path("vram/", vram.page, name="vram"),
     path("vram/result/", vram.result_fragment, name="vram-result"),
-    path("<slug:slug>/", views.tool_page, name="page"),
 ]
