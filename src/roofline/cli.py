@@ -86,6 +86,9 @@ def serve(
 @app.command()
 def worker(
     burst: bool = typer.Option(False, "--burst", help="Run the jobs already queued, then exit."),
+    queue: str = typer.Option(
+        "default", help="The queue to serve: 'default', or ROOFLINE_GPU_QUEUE's name on a machine with a GPU."
+    ),
 ) -> None:
     """Run jobs from the queue (the database queue by default, RQ when ROOFLINE_JOB_QUEUE=rq)."""
     _setup_django()
@@ -95,12 +98,15 @@ def worker(
     from roofline.kernels import enable_triton_interpreter_without_gpu
     from roofline.web.jobs.supervisor import start_worker_housekeeping
 
+    if queue not in settings.JOB_QUEUES:
+        console.print(f"[red]error:[/] no queue {queue!r}; configured: {', '.join(settings.JOB_QUEUES)}")
+        raise typer.Exit(2)
     enable_triton_interpreter_without_gpu()  # before any job's imports load triton
     start_worker_housekeeping()
     if settings.ROOFLINE_JOB_QUEUE == "rq":
-        call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=burst)
+        call_command("rqworker", queue, job_class="django_tasks_rq.Job", burst=burst)
     else:
-        call_command("db_worker", interval=0 if burst else 0.5, batch=burst, startup_delay=False)
+        call_command("db_worker", queue_name=queue, interval=0 if burst else 0.5, batch=burst, startup_delay=False)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -143,14 +143,18 @@ CHANNEL_LAYERS = channel_layers_for(REDIS_URL)
 
 # Jobs: django-tasks with a database queue run by `roofline worker`; RQ on Redis when ROOFLINE_JOB_QUEUE=rq.
 ROOFLINE_JOB_QUEUE = os.environ.get("ROOFLINE_JOB_QUEUE", "database")
+# Jobs that want a GPU (kernel benchmarks) go to this queue when it is set, for `roofline worker --queue NAME` on a
+# machine with one; unset, they share the default queue with everything else.
+ROOFLINE_GPU_QUEUE = os.environ.get("ROOFLINE_GPU_QUEUE", "")
+JOB_QUEUES = ["default", *([ROOFLINE_GPU_QUEUE] if ROOFLINE_GPU_QUEUE else [])]
 if ROOFLINE_JOB_QUEUE == "rq":
     if not REDIS_URL:
         raise RuntimeError("ROOFLINE_JOB_QUEUE=rq needs REDIS_URL (for example redis://127.0.0.1:6379/0).")
     INSTALLED_APPS += ["django_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {name: {"URL": REDIS_URL} for name in JOB_QUEUES}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": JOB_QUEUES}}
 elif ROOFLINE_JOB_QUEUE == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": JOB_QUEUES}}
 else:
     raise RuntimeError(f"ROOFLINE_JOB_QUEUE must be 'database' or 'rq', not {ROOFLINE_JOB_QUEUE!r}.")
 # A running job's worker writes a heartbeat this often (seconds); a job silent for the stale limit is failed.

@@ -6,6 +6,7 @@ import os
 import socket
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,13 +43,15 @@ def submit_job(kind: str, request: dict, owner=None) -> Job:
     """
     from roofline.web.jobs.tasks import run_job
 
-    validated = get_job_kind(kind).request_model.model_validate(request)
+    job_kind = get_job_kind(kind)
+    validated = job_kind.request_model.model_validate(request)
+    queue = settings.ROOFLINE_GPU_QUEUE if job_kind.wants_gpu and settings.ROOFLINE_GPU_QUEUE else "default"
     with transaction.atomic():
         job = Job(kind=kind, request=validated.model_dump(mode="json"), owner=owner)
-        _record(job, message="Waiting for a worker")
+        _record(job, message="Waiting for a worker" if queue == "default" else f"Waiting for a worker on {queue}")
 
         def enqueue() -> None:
-            task_result = run_job.enqueue(str(job.id))
+            task_result = run_job.using(queue_name=queue).enqueue(str(job.id))
             Job.objects.filter(pk=job.pk).update(task_id=str(task_result.id))
 
         transaction.on_commit(enqueue)

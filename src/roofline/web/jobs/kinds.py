@@ -27,18 +27,21 @@ class JobKind:
     title: str
     request_model: type[BaseModel]
     run: Runner
+    wants_gpu: bool = False  # queued on settings.ROOFLINE_GPU_QUEUE when one is configured
 
 
 _kinds: dict[str, JobKind] = {}
 
 
-def register_job_kind(name: str, title: str, request_model: type[BaseModel]) -> Callable[[Runner], Runner]:
+def register_job_kind(
+    name: str, title: str, request_model: type[BaseModel], wants_gpu: bool = False
+) -> Callable[[Runner], Runner]:
     """Decorator: register `run` as the runner of job kind `name`."""
 
     def decorate(run: Runner) -> Runner:
         if name in _kinds and _kinds[name].run is not run:
             raise ValueError(f"job kind {name!r} is registered twice")
-        _kinds[name] = JobKind(name=name, title=title, request_model=request_model, run=run)
+        _kinds[name] = JobKind(name=name, title=title, request_model=request_model, run=run, wants_gpu=wants_gpu)
         return run
 
     return decorate

@@ -25,7 +25,7 @@ class PageBenchRequest(BenchRequest):
         return self
 
 
-@register_job_kind("kernels", "Kernel benchmark", PageBenchRequest)
+@register_job_kind("kernels", "Kernel benchmark", PageBenchRequest, wants_gpu=True)
 def run_kernels_job(request: PageBenchRequest, progress: Progress) -> dict:
     from roofline.kernels import KERNELS, run_benchmark
     from roofline.kernels.kernel import parse_shape
