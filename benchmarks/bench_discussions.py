@@ -14,7 +14,7 @@ Thread 1 has 500 replies (every tenth with a comment, every fifth edited) and an
 Then measures:
 - search: 200 seeded queries of 1-3 words (a quarter also filtered by category or answered), first page of 25,
   through roofline.web.discussions.search.search_discussions as the search page calls it (which counts and ranks
-  the newest 5,000 matches only: search_window); p50/p95/p99 in ms of each query's median of 3 runs (wall
+  the newest 2,000 matches only: search_window); p50/p95/p99 in ms of each query's median of 3 runs (wall
   clock, and this process's CPU time);
 - the thread page: server time of GET of thread 1 through Django's test Client, signed in as a member, median
   of 20 requests after a warm-up (and the CPU time of this process, to tell a busy machine from a slow page), and

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from allauth.socialaccount.models import SocialAccount
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,7 @@ class Identity:
     github_login: str | None
     github_url: str | None
     avatar_url: str | None
+    profile_url: str  # the member's page on the site
 
 
 def identity_of(user) -> Identity:
@@ -35,4 +37,5 @@ def _identity(user, data: dict) -> Identity:
         github_login=login,
         github_url=data.get("html_url") or (f"https://github.com/{login}" if login else None),
         avatar_url=data.get("avatar_url"),
+        profile_url=reverse("accounts:profile", args=[user.get_username()]),
     )

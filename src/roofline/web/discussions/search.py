@@ -4,10 +4,11 @@ from roofline.web.discussions.models import Post
 from roofline.web.search.api import SearchResults, index_document, remove_document, search
 
 KINDS = ["thread", "reply"]
-# Only the newest 5,000 matching posts are counted and ranked: ranking reads every match's word positions, and a
-# common word matches 100,000+ of 600,000 posts (benchmarks/RESULTS.md); nobody pages past 200 pages of 25 (the page
-# says "5000+ results"). A query with fewer matches is ranked over all of them.
-WINDOW = 5_000
+# Only the newest 2,000 matching posts are counted and ranked: bm25 reads every match's word positions and each
+# query word's whole entry in the index, and a common word matches 100,000+ of 600,000 posts (p95 59 ms with 5,000,
+# 42 ms with 2,000: benchmarks/RESULTS.md). Nobody pages past 80 pages of 25 (the page says "2000+ results"; more
+# words narrow it); a query with fewer matches is ranked over all of them.
+WINDOW = 2_000
 
 
 def facets_of(post: Post) -> dict:

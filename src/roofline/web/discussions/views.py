@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -82,8 +83,10 @@ def thread_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse
     if thread.accepted_reply_id:  # the accepted answer first
         replies.sort(key=lambda p: p.pk != thread.accepted_reply_id)
     everyone = [opening, *replies, *(c for r in replies for c in r.comment_list)]
+    permalink = reverse("discussions:post", args=[0]).removesuffix("0/")  # one reversal, not one per post
     for post in everyone:
         post.ensure_rendered()
+        post.url = f"{permalink}{post.pk}/"
     user = request.user
     voted = (
         set(Vote.objects.filter(member=user, post__thread=thread).values_list("post_id", flat=True))
