@@ -5,21 +5,13 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from roofline.attention import AttentionError, AttentionRequest, inspect_attention
 from roofline.attention.labels import LABELS, THRESHOLDS
-
-console = Console()
-errors = Console(stderr=True)
-
-
-def fail(message: str) -> None:
-    errors.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
+from roofline.commands.output import console, errors, fail
 
 
 def _head_refs(values: list[str]) -> list[dict]:

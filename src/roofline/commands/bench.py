@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
+from roofline.commands.output import console, errors, fail
 from roofline.hardware import UnknownAccelerator
 from roofline.kernels.errors import KernelBenchError
 from roofline.kernels.export import series_by_impl, to_csv
@@ -24,8 +24,6 @@ from roofline.units import seconds
 
 # torch (and the kernels) load only when a benchmark runs: `roofline serve`, `worker` and `--help` stay fast.
 
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # one-line errors, however long
 TOKEN_ENV = "ROOFLINE_API_TOKEN"  # noqa: S105  (the variable's name, not a token)
 
 
@@ -48,10 +46,6 @@ bench_app = typer.Typer(
     help="Kernel benchmark: `roofline bench KERNEL`, `roofline bench --file my_kernel.py`, `roofline bench submit`.",
 )  # fmt: skip
 
-
-def fail(message: str) -> None:
-    errors.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 def _split(values: list[str] | None) -> list[str] | None:

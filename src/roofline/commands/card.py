@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
@@ -29,11 +28,8 @@ from roofline.cards import (
     serving_for,
 )
 from roofline.cards.serving import DEFAULT_GPUS
-from roofline.commands.throughput import fail  # the one red line and exit status 2 every command uses
+from roofline.commands.output import console, errors, fail
 from roofline.units import count, si
-
-console = Console()
-errors = Console(stderr=True)
 
 
 class DefaultToMake(TyperGroup):

@@ -6,22 +6,16 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from roofline.commands.output import console, errors, fail
 from roofline.evals import EvalError, EvalRequest, compare_scorecards, run_eval, validate_scorecard
 from roofline.evals.request import SHIPPED_SUITES
 
-console = Console()
-errors = Console(stderr=True)
 app = typer.Typer(help="Eval scorecard: quality, latency, cost and refusal rate of an inference endpoint.")
 
-
-def fail(message: str) -> None:
-    errors.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
 
 
 @app.callback(invoke_without_command=True)

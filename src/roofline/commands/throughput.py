@@ -5,10 +5,10 @@ from enum import StrEnum
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from roofline.commands.output import console, fail
 from roofline.hardware import UnknownAccelerator, UnsupportedDtype
 from roofline.throughput import (
     ThroughputError,
@@ -19,17 +19,10 @@ from roofline.throughput import (
 )
 from roofline.units import count, seconds, si
 
-console = Console()
-errors = Console(stderr=True)
-
 
 class Sweep(StrEnum):
     batch = "batch"
 
-
-def fail(message: str) -> None:
-    errors.print(f"[red]error:[/] {escape(message)}")  # a path or name may hold [brackets]
-    raise typer.Exit(2)
 
 
 def throughput(

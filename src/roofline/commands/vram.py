@@ -4,16 +4,13 @@ import json
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from roofline.commands.throughput import fail
+from roofline.commands.output import console, fail
 from roofline.hardware import UnknownAccelerator
 from roofline.units import binary
 from roofline.vram import VramError, VramRequest, estimate_vram
-
-console = Console()
 
 
 def vram(
