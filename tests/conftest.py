@@ -9,7 +9,8 @@ from roofline.kernels import enable_triton_interpreter_without_gpu
 
 enable_triton_interpreter_without_gpu()  # as the worker does: the kernel tests then pass in any order
 
-pytest_plugins = ["tests.github_standin", "tests.postgres"]  # fixtures: `github` (a stand-in), `postgres_url`
+# fixtures: `github` (a stand-in for GitHub), `postgres_url`, `redis_url` (skipped where the service is absent)
+pytest_plugins = ["tests.github_standin", "tests.postgres", "tests.redis_service"]
 
 SCALE_OUT_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
 

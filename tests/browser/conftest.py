@@ -181,10 +181,9 @@ def page(context, request):
             print(f"could not save a screenshot: {error}")
 
 
-@pytest.fixture
-def console_errors(page) -> list[str]:
-    """Errors the page reports: console errors (failed loads and CSP refusals included), uncaught exceptions,
-    and securitypolicyviolation events. Collected from the first navigation on."""
+def collect_errors(page) -> list[str]:
+    """The list the page's errors go to from its first navigation on: console errors (failed loads and CSP refusals
+    included), uncaught exceptions, and securitypolicyviolation events."""
     errors: list[str] = []
 
     def on_console(message) -> None:
@@ -200,6 +199,12 @@ def console_errors(page) -> list[str]:
         "});"
     )
     return errors
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Errors the page reports (collect_errors)."""
+    return collect_errors(page)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from roofline.web.chat import actions
 from roofline.web.chat.models import Channel, Message, ReadState
-from tests.browser.conftest import close_contexts
+from tests.browser.conftest import close_contexts, collect_errors
 
 pytestmark = pytest.mark.browser
 
@@ -41,15 +41,7 @@ def open_chat(browser, served_url, request):
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": served_url}])
         page = context.new_page()
         contexts.append((user.get_username(), context, page))
-        page.errors = []
-        page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text} {m.location}"))
-        page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
-        page.expose_function("__reportCspViolation", lambda text: page.errors.append(f"CSP: {text}"))
-        page.add_init_script(
-            "document.addEventListener('securitypolicyviolation', function (e) {"
-            "  window.__reportCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));"
-            "});"
-        )
+        page.errors = collect_errors(page)
         if init_script:
             page.add_init_script(init_script)
         page.goto(f"{served_url}/chat/general/")

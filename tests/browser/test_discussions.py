@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from roofline.web.discussions.models import Category, Notification, Post, Thread
-from tests.browser.conftest import close_contexts
+from tests.browser.conftest import close_contexts, collect_errors
 from tests.github_standin import github_identity
 
 pytestmark = pytest.mark.browser
@@ -62,15 +62,7 @@ def open_page(browser, request):
         context.set_default_timeout(10_000)
         page = context.new_page()
         contexts.append((name, context, page))
-        page.errors = []
-        page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text} {m.location}"))
-        page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
-        page.expose_function("__reportCspViolation", lambda text: page.errors.append(f"CSP: {text}"))
-        page.add_init_script(
-            "document.addEventListener('securitypolicyviolation', function (e) {"
-            "  window.__reportCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));"
-            "});"
-        )
+        page.errors = collect_errors(page)
         return page
 
     yield open_page

@@ -4,12 +4,9 @@ Each test skips, saying why, where its engine is not running."""
 import subprocess
 import sys
 
-import pytest
 import redis
 
 from tests.conftest import roofline_env
-
-REDIS_URL = "redis://127.0.0.1:6379/14"
 
 SUBMIT = """
 import django; django.setup()
@@ -30,16 +27,6 @@ def run(args: list[str], env: dict) -> str:
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.strip()
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
-    yield REDIS_URL
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def test_the_site_migrates_and_runs_a_job_on_postgresql(tmp_path, postgres_url):

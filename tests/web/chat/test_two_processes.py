@@ -7,13 +7,11 @@ import subprocess
 import sys
 
 import pytest
-import redis
 from websockets.asyncio.client import connect
 
 from tests.conftest import roofline_env
 from tests.served import ROOFLINE, serving
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
 SESSIONS = """
 import json, django; django.setup()
 from django.conf import settings
@@ -26,16 +24,6 @@ for name in ("ada", "grace"):
     cookies[name] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 print(json.dumps(cookies))
 """
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
-    yield REDIS_URL
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 @pytest.fixture
