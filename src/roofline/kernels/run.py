@@ -186,6 +186,11 @@ def _run(request: BenchRequest, progress: Progress | None, allow_files: bool) ->
     if request.baseline not in {impl.name for impl in impls}:
         assumptions.append(f"No speedups: the baseline {request.baseline!r} was not among the implementations run "
                            "(add it with --impl, or choose another with --baseline).")  # fmt: skip
+    if any((row["timing"] or {}).get("launch_bound") for row in rows):
+        assumptions.append(
+            "Results marked launch-bound: the host takes longer to enqueue one call than the GPU takes to run it, "
+            "so calls in a loop run at the host's pace; --cuda-graphs times them without the launch cost."
+        )
     if device == "cpu" and any((row["roofline_fraction"] or 0) > 1 for row in rows):
         assumptions.append(
             "Some results exceed 100% of the measured roofline: their working set fits in the CPU's caches, "
@@ -253,7 +258,9 @@ def _assumptions(kernel: Kernel, device: str, request: BenchRequest) -> list[str
         notes.append(
             "Timed with CUDA graphs (warm L2)." if request.cuda_graphs else
             f"Timed with CUDA events around each call, {request.l2} L2"
-            + (" (a buffer of twice the L2 zeroed before each call)." if request.l2 == "cold" else ".")
+            + (" (a buffer of twice the L2 zeroed before each call)" if request.l2 == "cold" else "")
+            + "; each call queued behind a GPU sleep of twice the host's time to enqueue it (20 µs to 10 ms), so "
+            "the time is the device's, without the launch cost."
         )  # fmt: skip
     else:
         notes.append(f"Timed on the CPU with time.perf_counter in adaptive blocks for at least {request.min_time_s} s; "

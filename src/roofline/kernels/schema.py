@@ -41,6 +41,9 @@ class TimingOut(_Open):
     method: Literal["cuda-events", "cuda-graph", "cpu-perf-counter"]
     l2: Literal["cold", "warm"] | None = None
     flush_bytes: int | None = None
+    host_s: float | None = Field(None, ge=0, description="cuda-events: median host time to enqueue one call.")
+    launch_bound: bool | None = Field(None, description="cuda-events: host_s > median_s (the host sets the pace).")
+    pad_s: float | None = Field(None, ge=0, description="cuda-events: GPU sleep before each call (hides launch).")
 
 
 class ResultRow(_Open):
