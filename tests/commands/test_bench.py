@@ -1,12 +1,15 @@
 """`roofline bench`: end to end on this CPU, the files it writes, and one-line errors with exit code 2."""
 
+import io
 import json
 
 import pytest
 import torch
+from rich.console import Console
 from typer.testing import CliRunner
 
 from roofline.cli import app
+from roofline.commands import bench
 from roofline.kernels import validate_results
 
 runner = CliRunner()
@@ -68,3 +71,24 @@ def test_a_custom_file_with_a_syntax_error_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["bench", "--file", str(broken)])
     assert result.exit_code == 2
     assert "my_kernel.py, line 1: syntax error" in result.output
+
+
+def h200_result(impl: str, median_s: float, host_s: float) -> dict:
+    timing = {"median_s": median_s, "host_s": host_s, "launch_bound": host_s > median_s, "method": "cuda-events"}
+    return {"impl": impl, "shape_label": "4096x1024", "dtype": "bfloat16", "status": "ok", "reason": None,
+            "timing": timing, "roofline_fraction": 0.35, "speedup": None}  # fmt: skip
+
+
+def test_the_table_marks_a_launch_bound_result_and_says_its_host_and_device_time(monkeypatch):
+    data = {
+        "kernel": {"name": "softmax"}, "baseline": "eager", "assumptions": [],
+        "environment": {"device": "cuda", "device_name": "NVIDIA H200", "torch": "2.11", "cuda": "13.0"},
+        "roofline": {"name": "H200 SXM", "source": "catalog", "notes": []},
+        "results": [h200_result("triton", 9.95e-6, 29.6e-6), h200_result("fused", 14.8e-6, 6e-6)],
+    }  # fmt: skip
+    out = io.StringIO()
+    monkeypatch.setattr(bench, "console", Console(file=out, width=200))
+    bench.print_results(data)
+    text = out.getvalue()
+    assert "triton 4096x1024 bfloat16: launch-bound: host 29.6 µs per call > device 9.95 µs" in text
+    assert text.count("launch-bound") == 2  # the triton cell and its note; fused is not launch-bound

@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from roofline.commands.output import console, errors, fail
 from roofline.hardware import UnknownAccelerator
 from roofline.kernels.errors import KernelBenchError
-from roofline.kernels.export import series_by_impl, to_csv
+from roofline.kernels.export import launch_note, series_by_impl, to_csv
 from roofline.kernels.names import BUILTIN_KERNELS
 from roofline.kernels.request import BenchRequest, request_from_yaml
 from roofline.kernels.schema import InvalidResults, validate_results
@@ -131,6 +131,8 @@ def _cell(row: dict) -> str:
             parts.append(f"{100 * row['roofline_fraction']:.0f}% roof")
         if row["speedup"] is not None:
             parts.append(f"{row['speedup']:.2f}×")
+        if launch_note(row):
+            parts.append("[yellow]launch-bound[/]")
         return " · ".join(parts)
     if status == "correctness_only":
         return "[cyan]correct (correctness only)[/]"
@@ -169,6 +171,9 @@ def print_results(data: dict) -> None:
     )  # fmt: skip
     for reason in reasons:
         console.print(f"- {escape(reason)}")
+    for row in data["results"]:
+        if note := launch_note(row):
+            console.print(f"- {escape(row['impl'] + ' ' + row['shape_label'])} {row['dtype']}: [yellow]{note}[/]")
     for note in data["assumptions"] + roof["notes"]:
         console.print(f"[dim]- {escape(note)}[/]")
 

@@ -3,11 +3,22 @@
 import csv
 import io
 
+from roofline.units import seconds
+
 CSV_COLUMNS = (
     "kernel", "shape_label", "size", "dtype", "impl", "family", "status", "reason", "median_s", "q1_s", "q3_s",
-    "iqr_s", "min_s", "samples", "method", "l2", "tflops_per_s", "gb_per_s", "roofline_fraction", "bound", "speedup",
-    "flops", "bytes", "max_abs_error", "max_rel_error", "device_name",
+    "iqr_s", "min_s", "samples", "method", "l2", "host_s", "launch_bound", "tflops_per_s", "gb_per_s",
+    "roofline_fraction", "bound", "speedup", "flops", "bytes", "max_abs_error", "max_rel_error", "device_name",
 )  # fmt: skip
+
+
+def launch_note(row: dict) -> str | None:
+    """The note on a timed result whose host time to enqueue one call exceeds its device time (seconds), e.g.
+    "launch-bound: host 29.6 µs per call > device 9.95 µs"; None for any other result."""
+    timing = row.get("timing") or {}
+    if row.get("status") != "ok" or not timing.get("launch_bound") or timing.get("host_s") is None:
+        return None
+    return f"launch-bound: host {seconds(timing['host_s'])} per call > device {seconds(timing['median_s'])}"
 
 
 def csv_rows(results: dict) -> list[dict]:

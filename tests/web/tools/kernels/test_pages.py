@@ -49,6 +49,15 @@ def test_a_run_page_shows_the_side_by_side_table_and_reasons(two_runs):
     assert "cuda: not run: no CUDA device" in page and "1.00×" in page
 
 
+def test_a_run_page_marks_a_launch_bound_result_with_its_host_and_device_time(member, results):
+    eager = next(r for r in results["results"] if r["impl"] == "eager" and r["shape_label"] == "4x32")
+    eager["timing"].update(method="cuda-events", median_s=9.95e-6, host_s=29.6e-6, launch_bound=True, pad_s=59.2e-6)
+    run = store_results(results, owner=member)
+    page = Client().get(f"/tools/kernels/runs/{run.pk}/").text
+    assert "eager 4x32 float32: launch-bound: host 29.6 µs per call &gt; device 9.95 µs" in page
+    assert page.count('class="badge launch-bound"') == 1  # only that cell: the other timed results are not
+
+
 def test_two_runs_side_by_side_show_the_time_ratio(two_runs):
     first, second = two_runs
     page = Client().get("/tools/kernels/compare/", {"a": first.pk, "b": second.pk}).text

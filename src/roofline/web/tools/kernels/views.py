@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from roofline.kernels.export import launch_note
 from roofline.kernels.names import BUILTIN_KERNELS
 from roofline.web.jobs.actions import submit_job
 from roofline.web.tools.catalog import TOOLS_BY_SLUG
@@ -60,6 +61,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "time_svg": impl_chart(data, "median_s", "run-time"),
         "roofline_svg": impl_chart(data, "roofline_fraction", "run-roof"),
         "reasons": list(dict.fromkeys(f"{r['impl']}: {r['reason']}" for r in data["results"] if r.get("reason"))),
+        "launch_notes": [f"{r['impl']} {r['shape_label']} {r['dtype']}: {launch_note(r)}"
+                         for r in data["results"] if launch_note(r)],
     }  # fmt: skip
     return render(request, "tools/kernels/run.html", context)
 

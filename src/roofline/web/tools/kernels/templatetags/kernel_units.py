@@ -1,6 +1,9 @@
-"""Template filters for kernel results: a fraction as a percentage with three significant figures."""
+"""Template filters for kernel results: a fraction as a percentage with three significant figures; a result's
+launch-bound note."""
 
 from django import template
+
+from roofline.kernels.export import launch_note as _launch_note
 
 register = template.Library()
 
@@ -11,3 +14,9 @@ def percent(value) -> str:
     if value is None:
         return ""
     return f"{100 * float(value):.3g}%"
+
+
+@register.filter
+def launch_note(row) -> str:
+    """The launch-bound note on a result (roofline.kernels.export.launch_note); "" for any other result."""
+    return _launch_note(row) or ""
