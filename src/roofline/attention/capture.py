@@ -89,9 +89,10 @@ Consumer = Callable[[AttentionSite, object, object], None]  # (site, weights [B,
 
 @contextmanager
 def captured(sites: list[AttentionSite], consume: Consumer) -> Iterator[None]:
-    """Within the block, every forward of a site calls `consume(site, weights, attention_mask)`; the module's output
-    is passed on untouched and the hook keeps no reference, so each layer's weights are freed as the model drops
-    them."""
+    """Within the block, every forward of a site calls `consume(site, weights, attention_mask)`, then passes the
+    module's output on with the weights replaced by None: the layer's T × T weights are freed as soon as they are
+    consumed, not held by the model's layer while its MLP runs (nothing downstream reads them unless
+    `output_attentions` is asked for, which the inspector never does)."""
 
     def hook_for(site: AttentionSite):
         def hook(module, args, kwargs, output):
@@ -101,6 +102,9 @@ def captured(sites: list[AttentionSite], consume: Consumer) -> Iterator[None]:
                     f"{site.name} returned no attention weights: this architecture ignores eager attention"
                 )
             consume(site, weights.detach(), kwargs.get("attention_mask", kwargs.get("mask")))
+            if isinstance(output, tuple):  # (a module whose whole output is the weights keeps them)
+                index = site.index % len(output)  # transformers' recorders may count from the end
+                return output[:index] + (None,) + output[index + 1 :]
 
         return hook
 

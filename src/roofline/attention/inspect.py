@@ -3,11 +3,13 @@ layer's weights to per-head metrics the moment the layer has run, and return pla
 
 import time
 from collections.abc import Callable
+from inspect import signature
 
 import torch
 
 from roofline.attention.capture import AttentionSite, attention_sites, captured
 from roofline.attention.errors import AttentionError
+from roofline.attention.inplace import CHECK_TOKENS, NAME, choose_attention
 from roofline.attention.labels import THRESHOLDS, head_labels
 from roofline.attention.loading import LoadedModel, load_model
 from roofline.attention.masks import allowed_keys, describe_mask
@@ -73,8 +75,11 @@ class _Inspection:
         self.passes = 1 if request.probe else 2
 
     def encode(self, ids: list[int]) -> dict:
+        """The forward's arguments; no key/value cache (it would hold every layer's keys and values)."""
         device = self.loaded.device
         inputs = {"input_ids": torch.tensor([ids], device=device)}
+        if "use_cache" in signature(self.loaded.model.forward).parameters:
+            inputs["use_cache"] = False
         if self.encoder_decoder:
             inputs["decoder_input_ids"] = torch.tensor([self.decoder_ids(ids)], device=device)
         return inputs
@@ -92,6 +97,23 @@ class _Inspection:
 
     def _stack_size(self, stack: str) -> int:
         return sum(1 for s in self.sites if s.stack == stack)
+
+    def choose_attention(self) -> None:
+        """Decide once per loaded model whether it runs with in-place attention (inplace.py)."""
+        if self.loaded.attention is not None:
+            return
+        vocab = self.loaded.model.get_input_embeddings().num_embeddings
+        length = min(CHECK_TOKENS, _max_positions(self.config) or CHECK_TOKENS)
+        ids = probe_token_ids(self.tokenizer, vocab, CHECK_TOKENS // 2, seed=0)[:length]
+
+        def run(model) -> list:
+            tensors: list = []
+            with captured(self.sites, lambda site, weights, mask: tensors.append(weights.clone())):
+                output = model(**self.encode(ids))
+            return [*tensors, output[0]]
+
+        self.report(0.3, "Checking in-place attention against the model's eager attention")
+        self.loaded.attention = choose_attention(self.loaded.model, run)
 
     def forward(self, ids: list[int], consume) -> None:
         try:
@@ -195,7 +217,7 @@ def _run(request: AttentionRequest, loaded: LoadedModel, report: Progress) -> tu
     ids = probe_ids if request.probe else loaded.tokenizer(request.text, add_special_tokens=True)["input_ids"]
     _check_length(ids, request.max_tokens, loaded.config, request.model)
     _check_length(probe_ids, 1 << 30, loaded.config, request.model, what="the probe (make --probe-block smaller)")
-
+    run.choose_attention()
     run.inspect_view(ids)
     if request.probe:
         for head in run.heads:
@@ -228,6 +250,7 @@ def _result(request, loaded, run: _Inspection, ids, probe_ids, load_s: float, in
             "parameters": sum(p.numel() for p in loaded.model.parameters()),
             "dtype": loaded.dtype,
             "device": loaded.device,
+            "attention": loaded.attention.to_dict(),
         },
         tokens=_token_strings(tokenizer, ids),
         token_ids=ids,
@@ -240,7 +263,12 @@ def _result(request, loaded, run: _Inspection, ids, probe_ids, load_s: float, in
         matrices=run.matrices,
         thresholds={label: {"metric": metric, "at_least": value} for label, (metric, value) in THRESHOLDS.items()},
         assumptions=[
-            "Weights are those the model's eager attention returns (attn_implementation='eager'), batch of one.",
+            "Weights are those the model's eager attention returns (attn_implementation='eager'), batch of one"
+            + (
+                f", computed in place: {loaded.attention.reason}."
+                if loaded.attention.implementation == NAME
+                else f"; {loaded.attention.reason}."
+            ),
             f"Sink tokens: keys whose α_k > ε = {SINK_EPSILON}, counting only keys that at least "
             f"{SINK_MIN_QUERY_FRACTION:.0%} of the queries may see and whose α_k is at least "
             f"{SINK_UNIFORM_MULTIPLE:g}× what uniform attention would give them.",

@@ -19,12 +19,13 @@ class LoadedModel:
     """A model ready for inspection: the base model (no LM head), its tokenizer and config."""
 
     model_id: str
-    model: object  # transformers.PreTrainedModel, eval mode, eager attention
+    model: object  # transformers.PreTrainedModel, eval mode, eager attention (or in-place eager: see `attention`)
     tokenizer: object  # transformers.PreTrainedTokenizerBase
     config: object  # transformers.PretrainedConfig
     device: str
     dtype: str
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # one inspection at a time: hooks
+    attention: object = None  # inplace.AttentionChoice, made by the first inspection
 
     @property
     def parameter_bytes(self) -> int:

@@ -80,13 +80,23 @@ class LayerGeometry:
     keys_seen: torch.Tensor  # [Tq] n_i, keys each query may see
 
 
+def _weighted_column_sums(mask: torch.Tensor, row_weights: torch.Tensor, rows_per_block: int = 256) -> torch.Tensor:
+    """Σ_i row_weights[i] · mask[i, k] for each column k (float64), a block of rows at a time so that no float copy
+    of the whole T × T mask exists."""
+    total = torch.zeros(mask.shape[1], dtype=torch.float64)
+    for start in range(0, mask.shape[0], rows_per_block):
+        block = slice(start, start + rows_per_block)
+        total += row_weights[block] @ mask[block].double()
+    return total
+
+
 def layer_geometry(allowed: torch.Tensor, causal_queries: bool) -> LayerGeometry:
     """causal_queries: α_k averages over queries i ≥ k only (decoders) rather than every query allowed to see k."""
     tq, tk = allowed.shape
     eligible = allowed.tril() if causal_queries and tq == tk else allowed
     counts = eligible.sum(dim=0)
     keys_seen = allowed.sum(dim=1)
-    uniform = (eligible / keys_seen.clamp(min=1)[:, None]).sum(dim=0, dtype=torch.float64) / counts.clamp(min=1)
+    uniform = _weighted_column_sums(eligible, 1.0 / keys_seen.clamp(min=1).double()) / counts.clamp(min=1)
     candidate = counts >= max(1, math.ceil(SINK_MIN_QUERY_FRACTION * tq))
     same = eligible is allowed or torch.equal(eligible, allowed)
     return LayerGeometry(allowed, bool(allowed.all()), ~eligible, same, counts, candidate, uniform, keys_seen)
