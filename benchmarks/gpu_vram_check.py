@@ -1,6 +1,7 @@
 """The VRAM calculator against torch.cuda.max_memory_allocated on a real GPU, for three training cases.
 
-Not run yet: no GPU was lent when this was written (docs/vram.md says so). On a CUDA machine:
+Run on an NVIDIA H200 (figures: docs/vram.md, benchmarks/RESULTS.md; benchmarks/gpu_checks.sh runs it with the
+other GPU checks). On a CUDA machine:
 
     .venv/bin/python benchmarks/gpu_vram_check.py            # prints one JSON row per case
 

@@ -289,6 +289,8 @@ def main() -> None:
         measured[heading] = text + (f"\n{note(rows)}\n" if note(rows) else "")
     kept = earlier_sections()  # read last, so that a section written meanwhile is kept
     sections = [measured.get(heading) or kept.get(heading) for _, heading, _ in BENCHES]
+    ours = {heading for _, heading, _ in BENCHES}
+    sections += [text for heading, text in kept.items() if heading not in ours]  # e.g. the GPU checks' sections
     text = (
         "# Benchmark results\n\nWritten by `make bench` (benchmarks/run.py); each row is a fresh process.\n\n"
         + "\n".join(section for section in sections if section)
