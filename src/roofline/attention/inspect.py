@@ -18,6 +18,7 @@ from roofline.attention.metrics import (
     SINK_EPSILON,
     SINK_MIN_QUERY_FRACTION,
     SINK_UNIFORM_MULTIPLE,
+    SequencePatterns,
     head_metrics,
     induction_scores,
     layer_geometry,
@@ -124,22 +125,29 @@ class _Inspection:
                 f"out of memory at {len(ids)} tokens on {self.loaded.device}: inspect a shorter text"
             ) from None
 
+    def patterns(self, ids: list[int]) -> dict[str, SequencePatterns]:
+        """Each stack's index sets of the sequence `ids`, on the model's device (the metrics are computed where the
+        weights are)."""
+        special = set(self.tokenizer.all_special_ids)
+        self_patterns = sequence_patterns(ids, special).to(self.loaded.device)
+        patterns = {"self": self_patterns, "encoder": self_patterns}
+        if self.encoder_decoder:
+            patterns["decoder"] = sequence_patterns(self.decoder_ids(ids), special).to(self.loaded.device)
+        return patterns
+
     def inspect_view(self, ids: list[int]) -> None:
         """The main pass: every metric of every head on the inspected sequence."""
-        special = set(self.tokenizer.all_special_ids)
-        patterns = {"self": sequence_patterns(ids, special), "encoder": sequence_patterns(ids, special)}
-        if self.encoder_decoder:
-            patterns["decoder"] = sequence_patterns(self.decoder_ids(ids), special)
+        patterns = self.patterns(ids)
         request = self.request
 
         def consume(site: AttentionSite, weights: torch.Tensor, mask) -> None:
-            w = weights[0].to("cpu")  # [H, Tq, Tk]
+            w = weights[0]  # [H, Tq, Tk] on the model's device
             n_heads, tq, tk = w.shape
             allowed = allowed_keys(mask, tq, tk)
             info = describe_mask(allowed)
-            geometry = layer_geometry(allowed, causal_queries=info.kind in ("causal", "sliding"))
-            thumbs = thumbnail(w, request.thumbnail_size)
-            detail = thumbnail(w, request.detail_size) if request.detail_size else None
+            geometry = layer_geometry(allowed.to(w.device), causal_queries=info.kind in ("causal", "sliding"))
+            thumbs = thumbnail(w, request.thumbnail_size).cpu()
+            detail = thumbnail(w, request.detail_size).cpu() if request.detail_size else None
             forbidden_max = 0.0
             for h in range(n_heads):
                 metrics = head_metrics(w[h], geometry, patterns.get(site.stack))
@@ -150,7 +158,8 @@ class _Inspection:
                     "induction": None, **metrics, "thumbnail": encode_thumbnail(thumbs[h]),
                 })  # fmt: skip
                 if (site.stack, site.layer, h) in self.wanted:
-                    self.matrices.append(HeadMatrix(site.stack, site.layer, h, w[h].float().clone(), pooled=False))
+                    full = w[h].to("cpu", torch.float32, copy=True)
+                    self.matrices.append(HeadMatrix(site.stack, site.layer, h, full, pooled=False))
                 elif detail is not None:
                     pooled = detail.shape[-2:] != w.shape[-2:]
                     self.matrices.append(HeadMatrix(site.stack, site.layer, h, detail[h].clone(), pooled=pooled))
@@ -165,15 +174,12 @@ class _Inspection:
 
     def inspect_probe(self, ids: list[int]) -> dict:
         """The probe pass: induction score of each head on BOS + block + block."""
-        special = set(self.tokenizer.all_special_ids)
-        patterns = {"self": sequence_patterns(ids, special), "encoder": sequence_patterns(ids, special)}
-        if self.encoder_decoder:
-            patterns["decoder"] = sequence_patterns(self.decoder_ids(ids), special)
+        patterns = self.patterns(ids)
         scores: dict = {}
 
         def consume(site: AttentionSite, weights: torch.Tensor, mask) -> None:
             if site.stack in patterns:
-                for h, score in enumerate(induction_scores(weights[0].to("cpu"), patterns[site.stack])):
+                for h, score in enumerate(induction_scores(weights[0], patterns[site.stack])):
                     scores[(site.stack, site.layer, h)] = score
             self.step(site, "Induction probe")
 

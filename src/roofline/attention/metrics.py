@@ -6,7 +6,7 @@ exists at a time.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import torch
 
@@ -30,6 +30,10 @@ class SequencePatterns:
     duplicate_rows: torch.Tensor
     duplicate_cols: torch.Tensor
     special_keys: torch.Tensor  # key positions holding the tokenizer's special tokens ([CLS], [SEP], BOS...)
+
+    def to(self, device) -> "SequencePatterns":
+        """The same index sets on `device` (where the weights they index are)."""
+        return SequencePatterns(*(getattr(self, f.name).to(device) for f in fields(self)))
 
 
 def sequence_patterns(token_ids: list[int], special_ids: set[int]) -> SequencePatterns:
@@ -55,8 +59,8 @@ def _pattern_score(a: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor) -> f
     """Mean over the queries that have at least one target of the mass they put on their targets; None if none."""
     if rows.numel() == 0:
         return None
-    per_row = torch.zeros(a.shape[0], dtype=torch.float64).index_add_(0, rows, a[rows, cols].double())
-    has_target = torch.zeros(a.shape[0], dtype=torch.bool)
+    per_row = torch.zeros(a.shape[0], dtype=torch.float64, device=a.device).index_add_(0, rows, a[rows, cols].double())
+    has_target = torch.zeros(a.shape[0], dtype=torch.bool, device=a.device)
     has_target[rows] = True
     return float(per_row[has_target].mean())
 
@@ -74,19 +78,26 @@ class LayerGeometry:
     all_allowed: bool
     ineligible: torch.Tensor  # [Tq, Tk] bool, True where query i is not counted in α_k
     counts_all_allowed: bool  # the queries counted in α_k are exactly the allowed ones
-    counts: torch.Tensor  # [Tk] queries counted in α_k
+    counts: torch.Tensor  # [Tk] queries counted in α_k (float64)
     candidate: torch.Tensor  # [Tk] bool, keys that may be sink tokens (before the α test)
     uniform: torch.Tensor  # [Tk] α_k under uniform attention over the allowed keys
     keys_seen: torch.Tensor  # [Tq] n_i, keys each query may see
 
 
-def _weighted_column_sums(mask: torch.Tensor, row_weights: torch.Tensor, rows_per_block: int = 256) -> torch.Tensor:
-    """Σ_i row_weights[i] · mask[i, k] for each column k (float64), a block of rows at a time so that no float copy
-    of the whole T × T mask exists."""
-    total = torch.zeros(mask.shape[1], dtype=torch.float64)
-    for start in range(0, mask.shape[0], rows_per_block):
-        block = slice(start, start + rows_per_block)
-        total += row_weights[block] @ mask[block].double()
+ROWS_PER_BLOCK = 256  # mask reductions go a block of rows at a time: reducing a whole T × T bool mask at once
+# makes an 8-byte-per-element copy of it first (CUDA upcasts bool to int64 for sum), 2.5× a float32 head
+
+
+def _row_sums(mask: torch.Tensor) -> torch.Tensor:
+    """Σ_j mask[i, j] for each row i (int64)."""
+    return torch.cat([mask[i : i + ROWS_PER_BLOCK].sum(dim=1) for i in range(0, mask.shape[0], ROWS_PER_BLOCK)])
+
+
+def _weighted_column_sums(mask: torch.Tensor, row_weights: torch.Tensor) -> torch.Tensor:
+    """Σ_i row_weights[i] · mask[i, k] for each column k (float64)."""
+    total = torch.zeros(mask.shape[1], dtype=torch.float64, device=mask.device)
+    for i in range(0, mask.shape[0], ROWS_PER_BLOCK):
+        total += row_weights[i : i + ROWS_PER_BLOCK] @ mask[i : i + ROWS_PER_BLOCK].double()
     return total
 
 
@@ -94,8 +105,9 @@ def layer_geometry(allowed: torch.Tensor, causal_queries: bool) -> LayerGeometry
     """causal_queries: α_k averages over queries i ≥ k only (decoders) rather than every query allowed to see k."""
     tq, tk = allowed.shape
     eligible = allowed.tril() if causal_queries and tq == tk else allowed
-    counts = eligible.sum(dim=0)
-    keys_seen = allowed.sum(dim=1)
+    ones = torch.ones(tq, dtype=torch.float64, device=allowed.device)
+    counts = _weighted_column_sums(eligible, ones)  # queries counted in each α_k (whole numbers, float64)
+    keys_seen = _row_sums(allowed)
     uniform = _weighted_column_sums(eligible, 1.0 / keys_seen.clamp(min=1).double()) / counts.clamp(min=1)
     candidate = counts >= max(1, math.ceil(SINK_MIN_QUERY_FRACTION * tq))
     same = eligible is allowed or torch.equal(eligible, allowed)
@@ -145,7 +157,8 @@ def induction_scores(weights: torch.Tensor, patterns: SequencePatterns) -> list[
 
 
 def thumbnail(weights: torch.Tensor, size: int) -> torch.Tensor:
-    """[H, ≤size, ≤size] max-pooled copy of [H, Tq, Tk] weights: the largest weight in each block, so thin stripes
-    stay visible."""
+    """[H, ≤size, ≤size] float32 max-pooled copy of [H, Tq, Tk] weights: the largest weight in each block, so thin
+    stripes stay visible. Pooled in the weights' own dtype (a maximum is exact in any), so no float32 copy of the
+    whole layer is made."""
     tq, tk = weights.shape[-2:]
-    return torch.nn.functional.adaptive_max_pool2d(weights.float(), (min(tq, size), min(tk, size)))
+    return torch.nn.functional.adaptive_max_pool2d(weights, (min(tq, size), min(tk, size))).float()

@@ -19,11 +19,12 @@ from roofline.web.jobs.liveness import fail_if_orphaned
 from roofline.web.jobs.models import Job
 
 CLOSE_NOT_FOUND = 4404
+BROKER_POLL_SECONDS = 5.0  # with a shared channel layer the database is only a safety net
 
 
 def _poll_seconds(layer) -> float:
     """How often to read the database: often when it is the only bridge from the worker, rarely otherwise."""
-    return settings.ROOFLINE_JOB_POLL_SECONDS if isinstance(layer, InMemoryChannelLayer) else 5.0
+    return settings.ROOFLINE_JOB_POLL_SECONDS if isinstance(layer, InMemoryChannelLayer) else BROKER_POLL_SECONDS
 
 
 def _check_liveness(job_id) -> None:
