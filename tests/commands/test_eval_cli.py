@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from roofline.cli import app
+from tests.evals.fake_dns import FakeDNS
 from tests.evals.fake_server import running_fake
 
 runner = CliRunner()
@@ -52,6 +53,15 @@ def test_the_key_comes_from_the_named_environment_variable(fake, monkeypatch):
                  "--api-key-env", "MY_KEY")  # fmt: skip
     assert result.exit_code == 0 and fake.app.headers[0]["authorization"] == "Bearer sk-from-env"
     assert "sk-from-env" not in result.output
+
+
+def test_the_cli_guards_no_address_a_local_name_is_called(fake, monkeypatch):
+    FakeDNS(monkeypatch, {"my-box.test": ["127.0.0.1"]})  # a user's own machine may call its own servers
+    fake.app.requests.clear()
+    result = run("--endpoint", fake.url.replace("127.0.0.1", "my-box.test"), "--model", "solver", "--suite",
+                 "arithmetic", "--limit", "2", "--json", "-")  # fmt: skip
+    assert result.exit_code == 0 and json.loads(result.stdout)["errors"]["total"] == 0
+    assert len(fake.app.requests) == 2
 
 
 @pytest.mark.parametrize(

@@ -146,12 +146,13 @@ def running_fake(**options):
 class RunningServer:
     """Serve an ASGI app with uvicorn in a background thread; `url` is the OpenAI-style base (…/v1)."""
 
-    def __init__(self, app, port: int | None = None):
+    def __init__(self, app, port: int | None = None, **config):
+        """`config`: more uvicorn.Config options, e.g. ssl_certfile and ssl_keyfile (the URL is then https)."""
         self.port = port or free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off")
-        self.server = uvicorn.Server(config)
+        options = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off", **config)
+        self.server = uvicorn.Server(options)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self.url = f"{'https' if config.get('ssl_certfile') else 'http'}://127.0.0.1:{self.port}/v1"
 
     def __enter__(self) -> RunningServer:
         self.thread.start()

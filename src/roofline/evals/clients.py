@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import httpx
 from httpx_sse import EventSource
 
+from roofline.evals.guard import refused
 from roofline.evals.request import ApiName
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -78,7 +79,7 @@ class Attempt:
     chunk_offsets_s: list[float] = field(default_factory=list)  # answer-carrying chunks, from request start
     e2e_s: float | None = None
     status: int | None = None
-    error_kind: str | None = None  # http | timeout | connect | protocol | truncated
+    error_kind: str | None = None  # http | timeout | connect | refused | protocol | truncated
     error: str | None = None
     retryable: bool = False
     retry_after_s: float | None = None
@@ -257,6 +258,12 @@ async def attempt_once(
         attempt.error_kind, attempt.error = error.kind, str(error)
     except httpx.RemoteProtocolError as error:
         attempt.error_kind, attempt.error = "truncated", f"connection closed mid-response: {error}"
+    except httpx.ConnectError as error:
+        if refused(error):  # the address guard said no: the same answer would come again, so no retry
+            attempt.error_kind, attempt.error = "refused", str(error)
+        else:
+            attempt.error_kind, attempt.retryable = "connect", True
+            attempt.error = f"{type(error).__name__}: {error}"
     except (httpx.TransportError, httpx.StreamError) as error:
         attempt.error_kind, attempt.retryable = "connect", True
         attempt.error = f"{type(error).__name__}: {error}"

@@ -15,6 +15,7 @@ import httpx
 
 from roofline.evals import refusal, scorers
 from roofline.evals.clients import Endpoint, Outcome, Sampling, send_with_retries
+from roofline.evals.guard import AddressGuard, guarded_transport
 from roofline.evals.latency import request_latency
 from roofline.evals.request import EvalRequest
 from roofline.evals.runfile import RunFile, RunFileError, fingerprint, read_run_file
@@ -69,17 +70,23 @@ def suite_identity(suites: list[Suite]) -> list[dict]:
 def run_eval(
     request: EvalRequest, api_key: str | None = None, run_file: Path | None = None, progress: Progress | None = None,
     allow_files: bool = True, judge_api_key: str | None = None, max_duration_s: float | None = None,
+    address_guard: AddressGuard | None = None,
 ) -> EvalResult:  # fmt: skip
     """Run (or resume, when `run_file` holds an earlier part of the same run) and return the scorecard.
 
     With `max_duration_s`, no request starts after that many seconds; the scorecard then says `complete: false`.
+    With `address_guard`, every connection goes only to addresses the guard accepts, checked when connecting
+    (roofline.evals.guard); a refused connection is an item error of kind `refused`. Without one (the CLI),
+    any address may be called and the environment's proxy settings apply.
     """
-    return asyncio.run(run_eval_async(request, api_key, run_file, progress, allow_files, judge_api_key, max_duration_s))
+    return asyncio.run(run_eval_async(request, api_key, run_file, progress, allow_files, judge_api_key, max_duration_s,
+                                      address_guard))  # fmt: skip
 
 
 async def run_eval_async(
     request: EvalRequest, api_key: str | None = None, run_file: Path | None = None, progress: Progress | None = None,
     allow_files: bool = True, judge_api_key: str | None = None, max_duration_s: float | None = None,
+    address_guard: AddressGuard | None = None,
 ) -> EvalResult:  # fmt: skip
     deadline = time.monotonic() + max_duration_s if max_duration_s else None
     suites = load_suites(request, allow_files)
@@ -122,8 +129,15 @@ async def run_eval_async(
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     tls = ssl.create_default_context()  # shared: loading the CA bundle takes tens of ms per context
 
+    def new_client() -> httpx.AsyncClient:  # follows no redirects (a 3xx is an `http` error)
+        if address_guard is None:
+            return httpx.AsyncClient(limits=limits, timeout=request.timeout_s, verify=tls, follow_redirects=False)
+        transport = guarded_transport(address_guard, tls, limits)  # and no proxies: see roofline.evals.guard
+        return httpx.AsyncClient(transport=transport, timeout=request.timeout_s, trust_env=False,
+                                 follow_redirects=False)  # fmt: skip
+
     async def work() -> None:
-        async with httpx.AsyncClient(limits=limits, timeout=request.timeout_s, verify=tls) as client:
+        async with new_client() as client:
             while not queue.empty() and (deadline is None or time.monotonic() < deadline):
                 suite, item = queue.get_nowait()
                 record = await worker.run_item(client, suite, item)

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from roofline.evals.request import SHIPPED_SUITES, EvalRequest
 from roofline.web.jobs.kinds import JobError, Progress, register_job_kind
-from roofline.web.tools.evals.policy import EndpointRefused, check_endpoint
+from roofline.web.tools.evals.policy import EndpointRefused, check_address, check_endpoint
 
 PROGRESS_INTERVAL_S = 0.25
 SITE_MAX_CONCURRENCY = 32  # requests in flight from this server to one endpoint
@@ -92,7 +92,7 @@ def run_eval_job(request: EvalJobRequest, progress: Progress) -> dict:
     from roofline.web.tools.evals.models import EvalRun
 
     try:
-        check_endpoint(request.endpoint)  # again at run time: the name may resolve elsewhere now
+        check_endpoint(request.endpoint)  # again at run time, and each connection below: see check_address
     except EndpointRefused as error:
         take_key(request.run)
         raise JobError(str(error)) from None
@@ -102,7 +102,8 @@ def run_eval_job(request: EvalJobRequest, progress: Progress) -> dict:
     reporter = ProgressReporter(progress)
     try:
         card = run_eval(engine_request, api_key, None, reporter, allow_files=False,
-                        max_duration_s=settings.ROOFLINE_EVAL_MAX_SECONDS).to_dict()  # fmt: skip
+                        max_duration_s=settings.ROOFLINE_EVAL_MAX_SECONDS,
+                        address_guard=check_address).to_dict()  # fmt: skip
     except EvalError as error:
         raise JobError(str(error)) from None
     finally:

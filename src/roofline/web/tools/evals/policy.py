@@ -50,9 +50,15 @@ def check_endpoint(url: str) -> None:
     except (socket.gaierror, UnicodeError):
         raise EndpointRefused(f"cannot resolve host {host!r}") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if _internal(address) and not _allowed(host, address):
-            raise EndpointRefused(
-                f"{host} resolves to {address}, a loopback, private or link-local address; server-side runs may "
-                "not call it (an operator can allow it with ROOFLINE_EVAL_ALLOWED_HOSTS). Use the CLI instead."
-            )
+        check_address(host, ipaddress.ip_address(info[4][0].split("%")[0]))
+
+
+def check_address(host: str, address: ipaddress._BaseAddress) -> None:
+    """Raise EndpointRefused unless `host`, resolved to `address`, may be called. check_endpoint applies it to
+    every address before a run; the run applies it again to each address it connects to (the engine's
+    address_guard, roofline.evals.guard), so a name that resolves elsewhere later (DNS rebinding) is refused."""
+    if _internal(address) and not _allowed(host, address):
+        raise EndpointRefused(
+            f"{host} resolves to {address}, a loopback, private or link-local address; server-side runs may "
+            "not call it (an operator can allow it with ROOFLINE_EVAL_ALLOWED_HOSTS). Use the CLI instead."
+        )
