@@ -1,6 +1,7 @@
 """The attention inspector in a real browser: a member runs the trained induction model on the probe, the grid
 appears, clicking the induction head shows its heatmap with the stripe drawn and its score; arrow keys move
-between layers; the permalink reopens the same head."""
+between layers; the permalink reopens the same head. A run whose matrices were pruned still draws its grid and a
+head's metrics, and says why its heatmap is gone."""
 
 import threading
 import time
@@ -61,6 +62,38 @@ def test_run_the_induction_model_and_click_its_induction_head(
     page.goto(f"{live_url}/tools/attention/{permalink}")
     expect(page.locator("#attention-head-title")).to_contain_text("layer 0", timeout=10_000)
     assert console_errors == []
+
+
+def test_a_pruned_run_keeps_its_grid_and_says_its_heads_were_removed(
+    page, live_url, sign_in, django_user_model, settings, monkeypatch, console_errors, tmp_path
+):
+    from roofline.web.jobs.runner import execute_job
+    from roofline.web.tools.attention.jobs import matrices_dir
+    from tests.attention.models import llama_config, save_model
+
+    settings.ROOFLINE_HOME = tmp_path
+    settings.ROOFLINE_ATTENTION_MODELS = [str(save_model(tmp_path / "llama", llama_config()))]
+    monkeypatch.setattr("roofline.web.jobs.actions.announce_job_event", lambda job_id, seq: None)
+    member = django_user_model.objects.create_user(username="ada", password="correct horse battery")
+    job = Job.objects.create(
+        kind="attention", owner=member, request={"model": settings.ROOFLINE_ATTENTION_MODELS[0], "text": "a b a b"}
+    )
+    execute_job(job.id)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    (matrices_dir() / job.result["matrices_file"]).unlink()  # as the pruning does
+    sign_in(member)
+
+    page.goto(f"{live_url}/tools/attention/?run={job.id}#head=self.1.2")
+    expect(page.locator(".attention-cell")).to_have_count(8, timeout=30_000)
+    note = page.locator("#attention-head-note")
+    expect(note).to_contain_text("This run's head matrices were removed to save space")
+    expect(note).to_contain_text("rerun it to see them")
+    expect(page.locator("#attention-head-title")).to_contain_text("layer 1, head 2")
+    expect(page.locator('#attention-metrics td[data-metric="self"]')).not_to_have_text("–")
+    expect(page.locator("#attention-heatmap")).to_be_hidden()
+    expect(page.locator("#attention-error")).to_be_hidden()
+    assert [error for error in console_errors if "410" not in error] == []  # the 410 itself is logged as a failed load
 
 
 # Count red stripe outline pixels on the heatmap canvas (drawn in rgba(255, 64, 64)).

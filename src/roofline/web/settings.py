@@ -164,7 +164,8 @@ ROOFLINE_JOB_STALE_SECONDS = float(os.environ.get("ROOFLINE_JOB_STALE_SECONDS", 
 ROOFLINE_JOB_POLL_SECONDS = float(os.environ.get("ROOFLINE_JOB_POLL_SECONDS", "0.25"))
 
 # Attention inspector (docs/attention.md): models the page offers (Hub ids or local directories), whether any other
-# Hub id is accepted, the token limit, and how many GiB of loaded models the worker keeps between jobs.
+# Hub id is accepted, the token limit, how many GiB of loaded models the worker keeps between jobs, and the bounds
+# on the stored head matrices ($ROOFLINE_HOME/attention): GiB on disk (oldest removed first), age in days (0: none).
 ROOFLINE_ATTENTION_MODELS = env_list(
     "ROOFLINE_ATTENTION_MODELS", "openai-community/gpt2,sentence-transformers/all-MiniLM-L6-v2"
 )
@@ -172,6 +173,8 @@ ROOFLINE_ATTENTION_ALLOW_HUB = env_bool("ROOFLINE_ATTENTION_ALLOW_HUB", False)
 ROOFLINE_ATTENTION_MAX_TOKENS = int(os.environ.get("ROOFLINE_ATTENTION_MAX_TOKENS", "1024"))
 ROOFLINE_ATTENTION_CACHE_GIB = float(os.environ.get("ROOFLINE_ATTENTION_CACHE_GIB", "4"))
 ROOFLINE_ATTENTION_DETAIL_SIZE = int(os.environ.get("ROOFLINE_ATTENTION_DETAIL_SIZE", "256"))
+ROOFLINE_ATTENTION_MATRICES_GIB = float(os.environ.get("ROOFLINE_ATTENTION_MATRICES_GIB", "5"))
+ROOFLINE_ATTENTION_MATRICES_DAYS = float(os.environ.get("ROOFLINE_ATTENTION_MATRICES_DAYS", "0"))
 
 # Eval runs from the site: hosts/IPs/CIDRs they may call although private or loopback, and their limits.
 ROOFLINE_EVAL_ALLOWED_HOSTS = [

@@ -13,7 +13,7 @@ from roofline.web.discussions.api import WRITE_AUTH
 from roofline.web.jobs.access import visible_job
 from roofline.web.jobs.actions import submit_job
 from roofline.web.jobs.liveness import fail_if_orphaned
-from roofline.web.tools.attention.jobs import load_matrix
+from roofline.web.tools.attention.jobs import load_matrix, matrices_exist, removed_message
 from roofline.web.tools.attention.policy import offered_models, site_request
 
 router = Router(tags=["attention"])
@@ -71,11 +71,15 @@ def attention_run(request, job_id: UUID):
 def attention_head(request, job_id: UUID, stack: str, layer: int, head: int):
     """One head's weights: `data` is base64 of row-major little-endian float32, `rows` × `cols`; when `pooled`,
     each cell holds the largest weight of its block of queries × keys (row r covers queries
-    floor(r·T/rows) to ceil((r+1)·T/rows) - 1)."""
+    floor(r·T/rows) to ceil((r+1)·T/rows) - 1). 410 once the run's matrices were removed to save space (the
+    run's result, with every head's metrics and thumbnail, stays)."""
     job = _job(request, job_id)
     if job.status != "succeeded":
         raise HttpError(409, f"The run has not succeeded (it is {job.status}).")
-    matrix = load_matrix(job.result.get("matrices_file", ""), stack, layer, head)
+    name = job.result.get("matrices_file", "")
+    if not matrices_exist(name):
+        raise HttpError(410, removed_message(job))
+    matrix = load_matrix(name, stack, layer, head)
     if matrix is None:
         raise HttpError(404, f"No head {stack} {layer}.{head} in this run.")
     queries = next(

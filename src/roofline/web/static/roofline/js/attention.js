@@ -26,7 +26,11 @@
   function api(url, options) {
     return fetch(url, Object.assign({ credentials: "same-origin" }, options || {})).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
-        if (!r.ok) throw new Error(body.detail || ("HTTP " + r.status));
+        if (!r.ok) {
+          var error = new Error(body.detail || ("HTTP " + r.status));
+          error.status = r.status;
+          throw error;
+        }
         return body;
       });
     });
@@ -162,7 +166,9 @@
         matrix.values = new Float32Array(buffer);
         state.matrix = matrix;
         drawHead();
-      }).catch(function (err) { showError(err.message); });
+      }).catch(function (err) {
+        if (err.status === 410) showRemoved(err.message); else showError(err.message);
+      });
   }
 
   function tokensFor(stack) {
@@ -189,6 +195,23 @@
 
   function layerInfo(head) {
     return state.result.layers.find(function (l) { return l.stack === head.stack && l.layer === head.layer; });
+  }
+
+  // The run's matrices were pruned (410): the head's metrics (kept in the result) and the reason, no heatmap.
+  function showRemoved(message) {
+    var head = state.head;
+    state.matrix = null;
+    heatmap.hidden = true; hover.hidden = true;
+    $("attention-head").hidden = false;
+    $("attention-head-title").textContent = headTitle(head);
+    $("attention-head-note").textContent = message;
+    $("attention-head-note").dataset.removed = "true";
+    drawMetrics(head);
+  }
+
+  function headTitle(head) {
+    return head.stack + " layer " + head.layer + ", head " + head.head +
+      (head.labels.length ? ": " + head.labels.join(", ") : "");
   }
 
   function drawHead() {
@@ -246,9 +269,10 @@
       ctx.restore();
     }
     heatmap.dataset.margin = margin;
+    heatmap.hidden = false;
     $("attention-head").hidden = false;
-    $("attention-head-title").textContent = head.stack + " layer " + head.layer + ", head " + head.head +
-      (head.labels.length ? ": " + head.labels.join(", ") : "");
+    $("attention-head-title").textContent = headTitle(head);
+    delete $("attention-head-note").dataset.removed;
     $("attention-head-note").textContent = (m.pooled ? "Down-sampled to " + m.rows + " × " + m.cols +
       " cells, each the largest weight of its block. " : "") + "Mask: " + mask.kind +
       (mask.window ? " (window " + mask.window + ")" : "") + (layer.mask_ok ? "; no mass where it forbids." :
@@ -315,6 +339,7 @@
   });
   $("at-export-png").addEventListener("click", function () {
     var h = state.head;
+    if (!state.matrix) return;  // no heatmap drawn (none selected, or the run's matrices were removed)
     heatmap.toBlob(function (blob) { download(blob, "attention-" + h.stack + "-L" + h.layer + "-H" + h.head + ".png"); });
   });
 
