@@ -50,20 +50,34 @@
       .catch(function (err) { showError(err.message); });
   });
 
+  // Progress arrives over the job's socket (job.js); the run (result, head URLs) is read once it has finished.
   function follow(id) {
     $("attention-job").hidden = false;
     api(form.dataset.runsUrl + "/" + id).then(function (run) {
-      $("attention-progress").value = run.progress;
-      $("attention-message").textContent = run.message;
-      if (run.status === "failed") { showError(run.error); return; }
-      if (run.status !== "succeeded") { setTimeout(function () { follow(id); }, 400); return; }
-      $("attention-job").hidden = true;
-      state.run = run;
-      state.result = run.result;
-      drawGrid();
-      var wanted = parseHash() || bestHead();
-      select(wanted.stack, wanted.layer, wanted.head);
+      if (run.status === "succeeded" || run.status === "failed") { show(run); return; }
+      var shown = false;
+      window.rooflineWatchJob(id, function (event) {
+        if (typeof event.progress === "number") $("attention-progress").value = event.progress;
+        if ("message" in event) $("attention-message").textContent = event.message || "";
+        var over = event.type === "finished" || (!event.type && (event.status === "succeeded" || event.status === "failed"));
+        if (over && !shown) {  // the socket's closing message, or the polled job once it is done
+          shown = true;
+          api(form.dataset.runsUrl + "/" + id).then(show).catch(function (err) { showError(err.message); });
+        }
+      });
     }).catch(function (err) { showError(err.message); });
+  }
+
+  function show(run) {
+    $("attention-progress").value = run.progress;
+    $("attention-message").textContent = run.message;
+    if (run.status === "failed") { showError(run.error); return; }
+    $("attention-job").hidden = true;
+    state.run = run;
+    state.result = run.result;
+    drawGrid();
+    var wanted = parseHash() || bestHead();
+    select(wanted.stack, wanted.layer, wanted.head);
   }
 
   // --- the grid ---------------------------------------------------------------------------------------------
