@@ -86,3 +86,18 @@ def test_the_job_page_shows_the_job_and_streams_from_its_socket(member_client, m
     page = member_client.get(f"/jobs/{job.id}/")
     assert page.status_code == 200
     assert f'data-job-id="{job.id}"' in page.text and "roofline/js/job.js" in page.text
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [("/tools/kernels/runs/7/", True), ("//evil.example/x", False), ("javascript:alert(1)", False), (None, False)],
+)
+def test_a_finished_jobs_page_links_to_where_its_tool_shows_the_result(member_client, member, url, linked):
+    job = submit_job("selfcheck", {}, owner=member)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, progress=1.0, result={"url": url})
+
+    page = member_client.get(f"/jobs/{job.id}/").text
+
+    link = '<p id="job-open"><a class="button" href="/tools/kernels/runs/7/">Open the result</a></p>'
+    assert (link in page) is linked
+    assert ('id="job-open" hidden' in page) is not linked

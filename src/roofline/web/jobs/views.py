@@ -19,4 +19,10 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
     if fail_if_orphaned(job):
         job.refresh_from_db()
     result_json = json.dumps(job.result, indent=2) if job.result is not None else ""
-    return render(request, "jobs/detail.html", {"job": job, "result_json": result_json})
+    return render(request, "jobs/detail.html", {"job": job, "result_json": result_json, "result_url": result_url(job)})
+
+
+def result_url(job) -> str | None:
+    """Where the tool that ran the job shows its result: the result's "url", if it is a path on this site."""
+    url = job.result.get("url") if isinstance(job.result, dict) else None
+    return url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") else None

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from pydantic import Field, field_validator
 
 from roofline.evals.request import SHIPPED_SUITES, EvalRequest
@@ -109,4 +110,5 @@ def run_eval_job(request: EvalJobRequest, progress: Progress) -> dict:
     finally:
         reporter.close()
     EvalRun.objects.filter(pk=request.run).update(scorecard=card)
-    return {"run": request.run, "complete": card["complete"], "errors": card["errors"]["total"]}
+    url = reverse("tools:eval-run", args=[request.run])
+    return {"run": request.run, "url": url, "complete": card["complete"], "errors": card["errors"]["total"]}

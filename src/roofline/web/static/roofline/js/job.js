@@ -38,6 +38,7 @@ window.rooflineWatchJob = function (id, show) {
   var message = document.getElementById("job-message");
   var error = document.getElementById("job-error");
   var result = document.getElementById("job-result");
+  var open = document.getElementById("job-open");
 
   // Shows what `state` carries: a progress event or the API's job has every field, the closing `finished`
   // message only status, result and error (progress and message stay as the last event left them).
@@ -50,6 +51,11 @@ window.rooflineWatchJob = function (id, show) {
     if ("message" in state) message.textContent = state.message || "";
     if (state.error) { error.textContent = state.error; error.hidden = false; }
     if (state.result) { result.textContent = JSON.stringify(state.result, null, 2); result.hidden = false; }
+    var url = state.result && state.result.url;  // where the tool shows the result: a path on this site only
+    if (open && typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") {
+      open.querySelector("a").href = url;
+      open.hidden = false;
+    }
   }
 
   if (["succeeded", "failed"].indexOf(box.dataset.status) < 0) window.rooflineWatchJob(box.dataset.jobId, show);
