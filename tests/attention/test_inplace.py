@@ -141,6 +141,21 @@ def test_choice_keeps_eager_where_inplace_fails(monkeypatch):
     assert model.config._attn_implementation == "eager"
 
 
+def test_choice_keeps_eager_for_a_model_that_takes_no_attention_backends(monkeypatch):
+    model = _model("gpt2")
+    switch = model.set_attn_implementation
+
+    def refuse(name):
+        if name != "eager":
+            raise ValueError(f"{type(model).__name__} does not support {name}")
+        switch(name)
+
+    monkeypatch.setattr(model, "set_attn_implementation", refuse)
+    choice = choose_attention(model, _check_run(model))
+    assert choice.implementation == "eager" and "does not support" in choice.reason
+    assert model.config._attn_implementation == "eager"
+
+
 def test_inspection_reports_the_attention_it_ran(tiny_models, monkeypatch):
     result = inspect_attention(AttentionRequest(model=str(tiny_models["llama"]), text="t1 t2 t3 t1 t2", probe_block=8))
     attention = result.to_dict()["model"]["attention"]

@@ -94,8 +94,8 @@ def choose_attention(model, run) -> AttentionChoice:
     dtype = next(model.parameters()).dtype
     with torch.no_grad():
         eager = run(model)
-        model.set_attn_implementation(NAME)
         try:
+            model.set_attn_implementation(NAME)  # raises for a model class that takes no attention backends
             ours = run(model)
         except Exception as error:  # noqa: BLE001  any failure of ours means: keep the model's own eager
             model.set_attn_implementation("eager")
