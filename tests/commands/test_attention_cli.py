@@ -42,6 +42,7 @@ def test_table_lists_labels_and_masks_and_writes_the_png(model_dir, tmp_path):
     for label in ("induction", "previous-token", "duplicate-token", "self", "sink", "broad"):
         assert label in result.stdout
     assert "Masks: self causal" in result.stdout
+    assert "Attention: in-place eager attention" in " ".join(result.stdout.split())  # which attention ran, and why
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

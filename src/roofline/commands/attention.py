@@ -106,3 +106,4 @@ def _print_summary(data: dict, top: int) -> None:
             )
     masks = sorted({(layer["stack"], layer["mask"]["kind"], layer["mask"]["window"]) for layer in data["layers"]})
     console.print("Masks: " + "; ".join(f"{s} {k}" + (f" (window {w})" if w else "") for s, k, w in masks))
+    console.print(f"Attention: {escape(m['attention']['reason'])}")
