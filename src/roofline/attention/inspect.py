@@ -99,7 +99,7 @@ class _Inspection:
     def _stack_size(self, stack: str) -> int:
         return sum(1 for s in self.sites if s.stack == stack)
 
-    def choose_attention(self) -> None:
+    def decide_attention(self) -> None:
         """Decide once per loaded model whether it runs with in-place attention (inplace.py)."""
         if self.loaded.attention is not None:
             return
@@ -223,7 +223,7 @@ def _run(request: AttentionRequest, loaded: LoadedModel, report: Progress) -> tu
     ids = probe_ids if request.probe else loaded.tokenizer(request.text, add_special_tokens=True)["input_ids"]
     _check_length(ids, request.max_tokens, loaded.config, request.model)
     _check_length(probe_ids, 1 << 30, loaded.config, request.model, what="the probe (make --probe-block smaller)")
-    run.choose_attention()
+    run.decide_attention()
     run.inspect_view(ids)
     if request.probe:
         for head in run.heads:
