@@ -113,3 +113,39 @@ def test_every_head_is_one_object_with_layer_head_and_metrics(tiny_models):
         assert isinstance(head[metric], float), metric
     thumb = head["thumbnail"]
     assert (thumb["rows"], thumb["cols"]) == (len(data["tokens"]), len(data["tokens"]))  # T < 32: not pooled
+
+
+def test_learned_sink_logits_show_as_missing_mass(tmp_path):
+    """gpt-oss's per-head sink logit takes a share of each row's softmax: the rows of the returned weights sum
+    below 1, and missing_mass equals the reference's mean shortfall."""
+    from transformers import GptOssConfig
+
+    config = GptOssConfig(
+        num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, hidden_size=32, head_dim=8,
+        intermediate_size=32, vocab_size=69, num_local_experts=4, num_experts_per_tok=2,
+        layer_types=["full_attention", "full_attention"], bos_token_id=1, eos_token_id=2, pad_token_id=0,
+    )  # fmt: skip
+    directory = save_model(tmp_path / "gpt-oss", config)
+    result = inspect_attention(AttentionRequest(model=str(directory), text=TEXT, probe_block=8))
+    reference = full_attentions(directory, result.token_ids, None)
+    for layer, weights in enumerate(reference["self"]):
+        for head, a in enumerate(weights):
+            want = reference_metrics(a, result.token_ids, causal=True)["missing_mass"]
+            assert want > 0.01
+            assert result.head(layer, head)["missing_mass"] == pytest.approx(want, abs=TOLERANCE)
+
+
+def test_attention_where_the_mask_forbids_it_is_measured_and_flagged(tiny_models, monkeypatch):
+    """Were a layer's weights to put mass where its mask forbids (here: a bidirectional encoder judged against a
+    causal mask), the inspector reports that mass per head and flags the layer."""
+    causal = lambda mask, tq, tk: torch.ones(tq, tk, dtype=torch.bool).tril()  # noqa: E731
+    monkeypatch.setattr("roofline.attention.inspect.allowed_keys", causal)
+    result = inspect_attention(AttentionRequest(model=str(tiny_models["t5"]), text=TEXT, probe_block=8))
+    reference = full_attentions(tiny_models["t5"], result.token_ids, result.decoder_token_ids)
+    encoder = [layer for layer in result.layers if layer["stack"] == "encoder"]
+    assert encoder and not any(layer["mask_ok"] for layer in encoder)
+    for layer, weights in enumerate(reference["encoder"]):
+        for head, a in enumerate(weights):
+            want = reference_metrics(a, result.token_ids, causal=True)["forbidden_mass"]
+            assert want > 0.1
+            assert result.head(layer, head, "encoder")["forbidden_mass"] == pytest.approx(want, abs=TOLERANCE)

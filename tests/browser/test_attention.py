@@ -1,10 +1,12 @@
 """The attention inspector in a real browser: a member runs the trained induction model on the probe, the grid
-appears, clicking the induction head shows its heatmap with the stripe drawn and its score; arrow keys move
-between layers; the permalink reopens the same head. A run whose matrices were pruned still draws its grid and a
-head's metrics, and says why its heatmap is gone."""
+appears, clicking the induction head shows its heatmap with the stripe drawn and its score; the JSON and PNG exports
+download; arrow keys move between layers; the permalink reopens the same head. A run whose matrices were pruned
+still draws its grid and a head's metrics, and says why its heatmap is gone."""
 
+import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -52,6 +54,18 @@ def test_run_the_induction_model_and_click_its_induction_head(
     heatmap = page.locator("#attention-heatmap")
     expect(heatmap).to_have_attribute("data-stripe-cells", "23")  # one stripe cell per query of the second copy
     assert heatmap.evaluate(STRIPE_IS_RED) > 0
+
+    with page.expect_download() as json_download:
+        page.locator("#at-export-json").click()
+    clicked = int(induction_head.get_attribute("data-head"))
+    exported = json.loads(Path(json_download.value.path()).read_text())
+    assert exported["model"]["attention"]["implementation"] == "roofline_inplace"
+    head = next(h for h in exported["heads"] if (h["layer"], h["head"]) == (1, clicked))
+    assert head["induction"] == pytest.approx(float(score.inner_text()), abs=1e-3)
+    with page.expect_download() as png_download:
+        page.locator("#at-export-png").click()
+    assert png_download.value.suggested_filename == f"attention-self-L1-H{clicked}.png"
+    assert Path(png_download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     page.locator("#attention-grid").focus()
     page.keyboard.press("ArrowUp")
