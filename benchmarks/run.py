@@ -92,7 +92,6 @@ def redis_reachable() -> str:
     return ""
 
 
-# (script, heading, note under its table)
 def throughput_note(rows: list[dict]) -> str:
     worst_estimate = max(row["estimate_ms_p95"] for row in rows)
     worst_sweep = max(row["sweep64_ms_p95"] for row in rows)
@@ -180,6 +179,7 @@ def vram_note(rows: list[dict]) -> str:
     )
 
 
+# (script, heading, note under its table)
 BENCHES = [
     ("bench_jobs.py", "Job system overhead", jobs_note),
     ("bench_search.py", "Full-text search over 50,000 articles", search_note),

@@ -87,6 +87,11 @@ def _relative_difference(ours: torch.Tensor, eager: torch.Tensor) -> float:
     return float((ours - eager).abs().max() / eager.abs().max().clamp(min=1))
 
 
+def _keep_eager(model, difference: float | None, reason: str) -> AttentionChoice:
+    model.set_attn_implementation("eager")
+    return AttentionChoice("eager", difference, reason)
+
+
 def choose_attention(model, run) -> AttentionChoice:
     """Switch `model` to NAME if `run(model)` (a forward pass on a short input returning the tensors to compare:
     every layer's weights and the output) gives the same numbers both ways; otherwise leave it on eager."""
@@ -98,16 +103,13 @@ def choose_attention(model, run) -> AttentionChoice:
             model.set_attn_implementation(NAME)  # raises for a model class that takes no attention backends
             ours = run(model)
         except Exception as error:  # noqa: BLE001  any failure of ours means: keep the model's own eager
-            model.set_attn_implementation("eager")
-            return AttentionChoice("eager", None, f"in-place attention failed on this architecture ({error})")
+            return _keep_eager(model, None, f"in-place attention failed on this architecture ({error})")
     if len(ours) != len(eager) or any(a.shape != b.shape for a, b in zip(ours, eager, strict=True)):
-        model.set_attn_implementation("eager")
-        return AttentionChoice("eager", None, "in-place attention returned different tensors than eager")
+        return _keep_eager(model, None, "in-place attention returned different tensors than eager")
     difference = max(_relative_difference(a, b) for a, b in zip(ours, eager, strict=True))
     if difference > tolerance(dtype):
-        model.set_attn_implementation("eager")
-        return AttentionChoice(
-            "eager", difference, f"in-place attention differs from eager by {difference:.2g} on this architecture"
+        return _keep_eager(
+            model, difference, f"in-place attention differs from eager by {difference:.2g} on this architecture"
         )
     agreement = "bit for bit" if difference == 0 else f"within {difference:.2g}"
     return AttentionChoice(

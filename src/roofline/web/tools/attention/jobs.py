@@ -169,10 +169,9 @@ def load_matrix(name: str, stack: str, layer: int, head: int):
     """One head's matrix from a job's file (a float32 numpy array), or None if the file or the head is not there."""
     from safetensors import safe_open
 
-    path = matrices_dir() / name
-    if not MATRIX_FILE.match(name) or not path.is_file():
+    if not matrices_exist(name):
         return None
-    with safe_open(path, framework="numpy") as handle:
+    with safe_open(matrices_dir() / name, framework="numpy") as handle:
         key = f"{stack}/{layer}/{head}"
         return handle.get_tensor(key).astype("float32") if key in handle.keys() else None
 
